@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable submerge reads, in one schema. Nothing else reads
+ * process.env: entry points call loadConfig() once and pass the frozen result down.
+ */
+const port = z.coerce.number().int().min(1).max(65_535);
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean),
+);
+
+export const ENV_SCHEMA = z.object({
+  SUBMERGE_MODE: z.enum(['embedded', 'distributed']).default('embedded'),
+  SUBMERGE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SUBMERGE_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  SUBMERGE_HTTP_PORT: port.default(8080),
+  SUBMERGE_METRICS_PORT: port.optional(),
+  SUBMERGE_DATA_DIR: z.string().min(1).default('.data'),
+  SUBMERGE_SOURCES_FILE: z.string().min(1).optional(),
+  SUBMERGE_KAFKA_BROKERS: csv.optional(),
+  SUBMERGE_KAFKA_CLIENT_ID: z.string().min(1).default('submerge'),
+  SUBMERGE_SCHEMA_REGISTRY_URL: z.url().optional(),
+  SUBMERGE_CLICKHOUSE_URL: z.url().optional(),
+  SUBMERGE_CLICKHOUSE_USER: z.string().optional(),
+  SUBMERGE_CLICKHOUSE_PASSWORD: z.string().optional(),
+  SUBMERGE_CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .default('submerge'),
+  SUBMERGE_SINGBOX_BIN: z.string().min(1).optional(),
+  SUBMERGE_ALLOW_PRIVATE_ADDRESSES: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+});
+
+export type EnvConfig = z.infer<typeof ENV_SCHEMA>;
+export const ENV_NAMES: readonly string[] = Object.keys(ENV_SCHEMA.shape);
