@@ -16,6 +16,7 @@ esac
 step "typecheck";  npm run -s typecheck
 step "lint";       npm run -s lint
 step "format";     npm run -s format:check
+step "generated";  npm run -s gen:check
 
 started_here=0
 cleanup() { if (( started_here )); then step "infra down"; bash infra/local/down || true; fi; }
