@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import {
+  derivedMetadata,
+  nameBasedUuid,
+  originMetadata,
+} from '../../../../services/shared/events/event-metadata.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const deps = { now: () => 1_000, newId: () => '11111111-1111-4111-8111-111111111111' };
+
+describe('event metadata', () => {
+  it('starts a new causal chain for an origin event', () => {
+    expect(originMetadata({ producer: 'fetcher/a' }, deps)).toEqual({
+      eventId: '11111111-1111-4111-8111-111111111111',
+      eventTime: 1_000,
+      producer: 'fetcher/a',
+      correlationId: '11111111-1111-4111-8111-111111111111',
+      causationId: null,
+    });
+  });
+
+  it('joins an existing chain and keeps an explicit event time', () => {
+    const meta = originMetadata({ producer: 'catalog/a', correlationId: 'req-7', eventTime: 5 }, deps);
+    expect(meta).toMatchObject({ correlationId: 'req-7', eventTime: 5, causationId: null });
+  });
+
+  it('derives an event caused by another, in the same chain, at the time of the cause', () => {
+    const cause = originMetadata({ producer: 'fetcher/a' }, deps);
+    const derived = derivedMetadata(cause, {
+      producer: 'parser/b',
+      discriminator: 'configs.observed.v1/fp1',
+    });
+    expect(derived).toMatchObject({
+      eventTime: cause.eventTime,
+      producer: 'parser/b',
+      correlationId: cause.correlationId,
+      causationId: cause.eventId,
+    });
+    expect(derived.eventId).toMatch(UUID);
+  });
+
+  it('gives the same derived id when the same input is processed again, and distinct ids per output', () => {
+    const cause = originMetadata({ producer: 'fetcher/a' }, deps);
+    const a = derivedMetadata(cause, { producer: 'parser', discriminator: 'fp1' });
+    const again = derivedMetadata(cause, { producer: 'parser', discriminator: 'fp1' });
+    const other = derivedMetadata(cause, { producer: 'parser', discriminator: 'fp2' });
+    expect(again.eventId).toBe(a.eventId);
+    expect(other.eventId).not.toBe(a.eventId);
+  });
+
+  it('builds well-formed version 8 UUIDs from names', () => {
+    for (const name of ['', 'a', 'x'.repeat(10_000)]) expect(nameBasedUuid(name)).toMatch(UUID);
+    expect(nameBasedUuid('a')[14]).toBe('8');
+  });
+});
