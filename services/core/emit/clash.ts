@@ -1,0 +1,459 @@
+import type {
+  AnyTlsConfig,
+  HttpProxyConfig,
+  Hysteria2Config,
+  HysteriaConfig,
+  PortRange,
+  ProxyConfig,
+  ShadowsocksConfig,
+  ShadowsocksRConfig,
+  SocksConfig,
+  TrojanConfig,
+  TuicConfig,
+  VlessConfig,
+  VmessConfig,
+  WireguardConfig,
+} from '../model/config.ts';
+import type { TlsSettings } from '../model/tls.ts';
+import type { Transport } from '../model/transport.ts';
+import { leftOut } from './emit-each.ts';
+import type { EmitOptions, EmitResult, Incompatibility, Rejection } from './emit-result.ts';
+import { INCOMPATIBILITY_CODES as C, reject } from './emit-result.ts';
+import { createNameAllocator, displayName } from './unique-names.ts';
+import type { YamlValue } from './yaml-flow.ts';
+import { yamlFlow, yamlString } from './yaml-flow.ts';
+
+/**
+ * Clash.Meta (mihomo) YAML: `proxies` (one flow mapping per line), a `PROXY` select group
+ * over an `AUTO` url-test group and every proxy, and `MATCH,PROXY`. Names are unique
+ * (`-01`, `-02` suffixes, as mihomo's own converter does) and every string is double-quoted
+ * (yaml-flow.ts says why). Checked with `mihomo -t` (v1.19.30) in the real-client test.
+ *
+ * Left out, each with a code: naive (mihomo has no naive outbound), socks4/4a, trojan without
+ * TLS, transports mihomo lacks for the protocol (quic; trojan over http/h2; xhttp except on
+ * vless), xhttp `extra` settings, gRPC `authority`, a non-default WebSocket early-data header,
+ * REALITY on protocols other than vmess/vless/trojan, ciphers and plugins outside mihomo's
+ * lists. Dropped because they do not change what goes on the wire: REALITY spiderX and gRPC
+ * `multi` mode (servers accept both modes).
+ */
+export function emitClash(configs: readonly ProxyConfig[], options: EmitOptions = {}): EmitResult {
+  const names = createNameAllocator([...BUILTIN_POLICIES, SELECT_GROUP, AUTO_GROUP]);
+  const lines: string[] = [];
+  const members: string[] = [];
+  const incompatible: Incompatibility[] = [];
+  for (let i = 0; i < configs.length; i++) {
+    const config = configs[i] as ProxyConfig;
+    const entry = clashProxy(config);
+    if ('code' in entry) {
+      incompatible.push(leftOut(config, i, entry as Rejection, options));
+      continue;
+    }
+    const name = names.take(displayName(config));
+    members.push(name);
+    lines.push(`  - ${yamlFlow({ name, ...entry })}`);
+  }
+  const groupMembers = members.length > 0 ? members : ['DIRECT'];
+  let output = lines.length > 0 ? `proxies:\n${lines.join('\n')}\n` : 'proxies: []\n';
+  output += 'proxy-groups:\n';
+  output += `  - ${yamlFlow({ name: SELECT_GROUP, type: 'select', proxies: [AUTO_GROUP, ...groupMembers] })}\n`;
+  output += `  - ${yamlFlow({ name: AUTO_GROUP, type: 'url-test', url: PROBE_URL, interval: 300, tolerance: 50, proxies: groupMembers })}\n`;
+  output += `rules:\n  - ${yamlString(`MATCH,${SELECT_GROUP}`)}\n`;
+  return { output, emitted: members.length, incompatible };
+}
+
+const SELECT_GROUP = 'PROXY';
+const AUTO_GROUP = 'AUTO';
+const PROBE_URL = 'https://www.gstatic.com/generate_204';
+/** Policy names mihomo defines itself; a proxy with one of these names would be ambiguous. */
+const BUILTIN_POLICIES = ['DIRECT', 'REJECT', 'REJECT-DROP', 'PASS', 'COMPATIBLE', 'GLOBAL'];
+
+type Proxy = { [key: string]: YamlValue | undefined };
+
+/** mihomo's shadowsocks ciphers (transport/shadowsocks/core + sing-shadowsocks2). */
+const SS_CIPHERS = new Set([
+  'none',
+  'dummy',
+  'aes-128-gcm',
+  'aes-192-gcm',
+  'aes-256-gcm',
+  'chacha20-ietf-poly1305',
+  'xchacha20-ietf-poly1305',
+  'aes-128-ccm',
+  'aes-192-ccm',
+  'aes-256-ccm',
+  'aes-128-gcm-siv',
+  'aes-256-gcm-siv',
+  'chacha8-ietf-poly1305',
+  'xchacha8-ietf-poly1305',
+  'lea-128-gcm',
+  'lea-192-gcm',
+  'lea-256-gcm',
+  'rabbit128-poly1305',
+  'aegis-128l',
+  'aegis-256',
+  'aez-384',
+  'deoxys-ii-256-128',
+  'aes-128-ctr',
+  'aes-192-ctr',
+  'aes-256-ctr',
+  'aes-128-cfb',
+  'aes-192-cfb',
+  'aes-256-cfb',
+  'aes-128-cfb8',
+  'aes-192-cfb8',
+  'aes-256-cfb8',
+  'aes-128-ofb',
+  'aes-192-ofb',
+  'aes-256-ofb',
+  'des-cfb',
+  'bf-cfb',
+  'cast5-cfb',
+  'rc4-md5',
+  'rc4-md5-6',
+  'chacha20',
+  'chacha20-ietf',
+  'xchacha20',
+  'salsa20',
+  'camellia-128-cfb',
+  'camellia-192-cfb',
+  'camellia-256-cfb',
+  'camellia-128-cfb8',
+  'camellia-192-cfb8',
+  'camellia-256-cfb8',
+  'idea-cfb',
+  'rc2-cfb',
+  'seed-cfb',
+  '2022-blake3-aes-128-gcm',
+  '2022-blake3-aes-256-gcm',
+  '2022-blake3-chacha20-poly1305',
+]);
+const VMESS_CIPHERS = new Set(['auto', 'none', 'zero', 'aes-128-gcm', 'chacha20-poly1305', 'aes-128-cfb']);
+
+function clashProxy(config: ProxyConfig): Proxy | Rejection {
+  switch (config.protocol) {
+    case 'vmess':
+      return vmess(config);
+    case 'vless':
+      return vless(config);
+    case 'trojan':
+      return trojan(config);
+    case 'shadowsocks':
+      return shadowsocks(config);
+    case 'shadowsocksr':
+      return shadowsocksr(config);
+    case 'hysteria':
+      return hysteria(config);
+    case 'hysteria2':
+      return hysteria2(config);
+    case 'tuic':
+      return tuic(config);
+    case 'wireguard':
+      return wireguard(config);
+    case 'socks':
+      return socks(config);
+    case 'http':
+      return http(config);
+    case 'anytls':
+      return anytls(config);
+    case 'naive':
+      return reject(C.unsupportedProtocol, 'mihomo has no naive outbound');
+  }
+}
+
+function base(type: string, c: ProxyConfig): Proxy {
+  return { type, server: c.server, port: c.port };
+}
+
+/**
+ * TLS keys. `sniKey` is `servername` for vmess/vless and `sni` elsewhere; REALITY only
+ * where mihomo reads reality-opts.
+ */
+function tlsKeys(tls: TlsSettings, p: Proxy, sniKey: 'servername' | 'sni', allowReality: boolean): Rejection | undefined {
+  if (tls.serverName !== undefined && tls.serverName !== '') p[sniKey] = tls.serverName;
+  if (tls.alpn !== undefined && tls.alpn.length > 0) p['alpn'] = [...tls.alpn];
+  if (tls.insecure === true) p['skip-cert-verify'] = true;
+  if (tls.certSha256 !== undefined && tls.certSha256 !== '') p['fingerprint'] = tls.certSha256;
+  if (tls.fingerprint !== undefined && tls.fingerprint !== '') p['client-fingerprint'] = tls.fingerprint;
+  if (tls.reality !== undefined) {
+    if (!allowReality) return reject(C.unsupportedSecurity, 'mihomo reads REALITY only on vmess, vless and trojan');
+    p['reality-opts'] = { 'public-key': tls.reality.publicKey, 'short-id': tls.reality.shortId };
+    // mihomo needs a uTLS hello for REALITY; chrome when the source named none (its converter does the same).
+    p['client-fingerprint'] ??= 'chrome';
+  }
+  if (tls.echConfig !== undefined && tls.echConfig !== '') p['ech-opts'] = { enable: true, config: tls.echConfig };
+  if (tls.disableSni === true) return reject(C.unsupportedSecurity, 'mihomo can disable SNI only on tuic');
+  return undefined;
+}
+
+const EARLY_DATA_HEADER = 'Sec-WebSocket-Protocol';
+
+/** network + *-opts; `allowed` lists what mihomo supports for this protocol. */
+function transportKeys(t: Transport, p: Proxy, allowed: ReadonlySet<Transport['type']>, protocol: string): Rejection | undefined {
+  if (!allowed.has(t.type)) return reject(C.unsupportedTransport, `mihomo has no ${t.type} transport for ${protocol}`);
+  switch (t.type) {
+    case 'tcp':
+      return undefined;
+    case 'http': {
+      p['network'] = 'http';
+      const opts: Proxy = { method: t.method, path: [t.path === '' ? '/' : t.path] };
+      if (t.host.length > 0) opts['headers'] = { Host: [...t.host] };
+      p['http-opts'] = opts;
+      return undefined;
+    }
+    case 'h2':
+      p['network'] = 'h2';
+      p['h2-opts'] = { host: t.host.length > 0 ? [...t.host] : undefined, path: t.path === '' ? '/' : t.path };
+      return undefined;
+    case 'ws':
+    case 'httpupgrade': {
+      p['network'] = 'ws';
+      const opts: Proxy = { path: t.path === '' ? '/' : t.path };
+      if (t.host !== undefined && t.host !== '') opts['headers'] = { Host: t.host };
+      if (t.type === 'ws') {
+        if (t.maxEarlyData !== undefined && t.maxEarlyData > 0) {
+          const header = t.earlyDataHeaderName ?? EARLY_DATA_HEADER;
+          if (header !== EARLY_DATA_HEADER) {
+            return reject(C.unsupportedTransport, `mihomo sends WebSocket early data only in ${EARLY_DATA_HEADER}`);
+          }
+          opts['max-early-data'] = t.maxEarlyData;
+          opts['early-data-header-name'] = header;
+        }
+      } else {
+        opts['v2ray-http-upgrade'] = true;
+        if (t.maxEarlyData !== undefined && t.maxEarlyData > 0) opts['v2ray-http-upgrade-fast-open'] = true;
+      }
+      p['ws-opts'] = opts;
+      return undefined;
+    }
+    case 'grpc':
+      if (t.authority !== undefined && t.authority !== '') return reject(C.unsupportedTransport, 'mihomo gRPC has no authority setting');
+      p['network'] = 'grpc';
+      p['grpc-opts'] = { 'grpc-service-name': t.serviceName };
+      return undefined;
+    case 'xhttp':
+      if (t.extra !== undefined && t.extra !== '' && t.extra !== 'null' && t.extra !== '{}') {
+        return reject(C.unsupportedTransport, 'mihomo xhttp-opts cannot carry the xhttp extra settings');
+      }
+      p['network'] = 'xhttp';
+      p['xhttp-opts'] = { path: t.path === '' ? '/' : t.path, host: t.host, mode: t.mode };
+      return undefined;
+    case 'kcp':
+    case 'quic':
+      return reject(C.unsupportedTransport, `mihomo has no ${t.type} transport`);
+  }
+}
+
+const VMESS_TRANSPORTS = new Set<Transport['type']>(['tcp', 'http', 'h2', 'ws', 'httpupgrade', 'grpc']);
+const VLESS_TRANSPORTS = new Set<Transport['type']>(['tcp', 'http', 'h2', 'ws', 'httpupgrade', 'grpc', 'xhttp']);
+const TROJAN_TRANSPORTS = new Set<Transport['type']>(['tcp', 'ws', 'httpupgrade', 'grpc']);
+
+function vmess(c: VmessConfig): Proxy | Rejection {
+  if (!VMESS_CIPHERS.has(c.cipher)) return reject(C.unsupportedCipher, `mihomo has no vmess cipher ${c.cipher}`);
+  const p: Proxy = { ...base('vmess', c), uuid: c.uuid, alterId: c.alterId, cipher: c.cipher, udp: true };
+  if (c.tls.enabled) {
+    p['tls'] = true;
+    const problem = tlsKeys(c.tls, p, 'servername', true);
+    if (problem !== undefined) return problem;
+  }
+  const problem = transportKeys(c.transport, p, VMESS_TRANSPORTS, 'vmess');
+  if (problem !== undefined) return problem;
+  if (c.packetEncoding !== undefined && c.packetEncoding !== '') p['packet-encoding'] = c.packetEncoding;
+  return p;
+}
+
+function vless(c: VlessConfig): Proxy | Rejection {
+  const p: Proxy = { ...base('vless', c), uuid: c.uuid, udp: true };
+  if (c.flow !== undefined && c.flow !== '') p['flow'] = c.flow;
+  if (c.encryption !== '' && c.encryption !== 'none') p['encryption'] = c.encryption;
+  if (c.tls.enabled) {
+    p['tls'] = true;
+    const problem = tlsKeys(c.tls, p, 'servername', true);
+    if (problem !== undefined) return problem;
+  }
+  const problem = transportKeys(c.transport, p, VLESS_TRANSPORTS, 'vless');
+  if (problem !== undefined) return problem;
+  if (c.packetEncoding !== undefined && c.packetEncoding !== '') p['packet-encoding'] = c.packetEncoding;
+  return p;
+}
+
+function trojan(c: TrojanConfig): Proxy | Rejection {
+  if (!c.tls.enabled) return reject(C.unsupportedSecurity, 'mihomo trojan always runs TLS; this node has TLS off');
+  const p: Proxy = { ...base('trojan', c), password: c.password, udp: true };
+  const problem = tlsKeys(c.tls, p, 'sni', true);
+  if (problem !== undefined) return problem;
+  const transportProblem = transportKeys(c.transport, p, TROJAN_TRANSPORTS, 'trojan');
+  if (transportProblem !== undefined) return transportProblem;
+  return p;
+}
+
+function shadowsocks(c: ShadowsocksConfig): Proxy | Rejection {
+  const cipher = c.method === 'chacha20-poly1305' ? 'chacha20-ietf-poly1305' : c.method;
+  if (!SS_CIPHERS.has(cipher)) return reject(C.unsupportedCipher, `mihomo has no shadowsocks cipher ${c.method}`);
+  const p: Proxy = { ...base('ss', c), cipher, password: c.password, udp: true };
+  if (c.udpOverTcp === true) p['udp-over-tcp'] = true;
+  if (c.plugin !== undefined) {
+    const problem = ssPlugin(c.plugin, p);
+    if (problem !== undefined) return problem;
+  }
+  return p;
+}
+
+function ssPlugin(plugin: NonNullable<ShadowsocksConfig['plugin']>, p: Proxy): Rejection | undefined {
+  const opts = new Map(plugin.opts);
+  switch (plugin.name) {
+    case 'obfs-local': {
+      const mode = opts.get('obfs');
+      if (mode !== 'http' && mode !== 'tls') return reject(C.unsupportedPlugin, `obfs-local mode ${String(mode)}`);
+      p['plugin'] = 'obfs';
+      p['plugin-opts'] = { mode, host: nonEmpty(opts.get('obfs-host')) };
+      return undefined;
+    }
+    case 'v2ray-plugin': {
+      const mode = opts.get('mode') ?? 'websocket';
+      if (mode !== 'websocket') return reject(C.unsupportedPlugin, `mihomo v2ray-plugin has no ${mode} mode`);
+      p['plugin'] = 'v2ray-plugin';
+      p['plugin-opts'] = {
+        mode,
+        host: nonEmpty(opts.get('host')),
+        path: nonEmpty(opts.get('path')),
+        tls: opts.has('tls') ? true : undefined,
+        mux: opts.has('mux') && opts.get('mux') !== '0' && opts.get('mux') !== 'false' ? true : undefined,
+      };
+      return undefined;
+    }
+    case 'shadow-tls': {
+      const host = opts.get('host');
+      const password = opts.get('password');
+      if (host === undefined || password === undefined) return reject(C.unsupportedPlugin, 'shadow-tls without host or password');
+      const version = Number(opts.get('version') ?? '2');
+      p['plugin'] = 'shadow-tls';
+      p['plugin-opts'] = { host, password, version: Number.isInteger(version) ? version : 2 };
+      return undefined;
+    }
+    default:
+      return reject(C.unsupportedPlugin, `mihomo has no shadowsocks plugin ${plugin.name}`);
+  }
+}
+
+function shadowsocksr(c: ShadowsocksRConfig): Proxy {
+  return {
+    ...base('ssr', c),
+    cipher: c.method,
+    password: c.password,
+    obfs: c.obfs,
+    protocol: c.protocolName,
+    'obfs-param': nonEmpty(c.obfsParam),
+    'protocol-param': nonEmpty(c.protocolParam),
+    udp: true,
+  };
+}
+
+function portsText(port: number, ranges: readonly PortRange[] | undefined): string | undefined {
+  if (ranges === undefined || ranges.length === 0) return undefined;
+  const parts = ranges.map((r) => (r.from === r.to ? String(r.from) : `${r.from}-${r.to}`));
+  // mihomo hops over `ports` only; keep the main port among them, as the link meant.
+  if (!ranges.some((r) => port >= r.from && port <= r.to)) parts.unshift(String(port));
+  return parts.join(',');
+}
+
+function hysteria(c: HysteriaConfig): Proxy | Rejection {
+  const p: Proxy = { ...base('hysteria', c), 'auth-str': nonEmpty(c.authStr) };
+  p['ports'] = portsText(c.port, c.ports);
+  if (c.upMbps !== undefined) p['up'] = `${c.upMbps} Mbps`;
+  if (c.downMbps !== undefined) p['down'] = `${c.downMbps} Mbps`;
+  if (c.obfs !== undefined && c.obfs !== '') p['obfs'] = c.obfs;
+  if (c.transportProtocol !== undefined && c.transportProtocol !== '') p['protocol'] = c.transportProtocol;
+  const problem = tlsKeys(c.tls, p, 'sni', false);
+  if (problem !== undefined) return problem;
+  p['udp'] = true;
+  return p;
+}
+
+function hysteria2(c: Hysteria2Config): Proxy | Rejection {
+  const p: Proxy = { ...base('hysteria2', c), password: c.password };
+  p['ports'] = portsText(c.port, c.ports);
+  if (c.hopInterval !== undefined && c.hopInterval > 0) p['hop-interval'] = c.hopInterval;
+  if (c.upMbps !== undefined) p['up'] = `${c.upMbps} Mbps`;
+  if (c.downMbps !== undefined) p['down'] = `${c.downMbps} Mbps`;
+  if (c.obfs !== undefined) {
+    p['obfs'] = c.obfs.type;
+    p['obfs-password'] = c.obfs.password;
+  }
+  const problem = tlsKeys(c.tls, p, 'sni', false);
+  if (problem !== undefined) return problem;
+  p['udp'] = true;
+  return p;
+}
+
+function tuic(c: TuicConfig): Proxy | Rejection {
+  const p: Proxy = { ...base('tuic', c), uuid: c.uuid, password: c.password };
+  if (c.congestionControl !== undefined) p['congestion-controller'] = c.congestionControl;
+  if (c.udpRelayMode !== undefined) p['udp-relay-mode'] = c.udpRelayMode;
+  if (c.zeroRtt === true) p['reduce-rtt'] = true;
+  const problem = tlsKeys({ ...c.tls, disableSni: false }, p, 'sni', false);
+  if (problem !== undefined) return problem;
+  if (c.tls.disableSni === true) p['disable-sni'] = true;
+  p['udp'] = true;
+  return p;
+}
+
+function wireguard(c: WireguardConfig): Proxy {
+  const v4 = c.addresses.find((a) => !a.includes(':'));
+  const v6 = c.addresses.find((a) => a.includes(':'));
+  return {
+    ...base('wireguard', c),
+    'private-key': c.privateKey,
+    'public-key': c.peerPublicKey,
+    'pre-shared-key': c.preSharedKey,
+    ip: v4 === undefined ? undefined : stripPrefix(v4),
+    ipv6: v6 === undefined ? undefined : stripPrefix(v6),
+    'allowed-ips': ['0.0.0.0/0', '::/0'],
+    reserved: c.reserved === undefined ? undefined : [...c.reserved],
+    mtu: c.mtu,
+    'persistent-keepalive': c.keepalive,
+    udp: true,
+  };
+}
+
+/** mihomo's `ip`/`ipv6` are interface addresses; host-length prefixes are implied. */
+function stripPrefix(cidr: string): string {
+  const slash = cidr.indexOf('/');
+  return slash < 0 ? cidr : cidr.slice(0, slash);
+}
+
+function socks(c: SocksConfig): Proxy | Rejection {
+  if (c.version !== '5') return reject(C.unsupportedOption, `mihomo speaks SOCKS5 only, not SOCKS${c.version}`);
+  const p: Proxy = { ...base('socks5', c), username: nonEmpty(c.username), password: nonEmpty(c.password), udp: true };
+  if (c.tls?.enabled === true) {
+    p['tls'] = true;
+    if (c.tls.serverName !== undefined && c.tls.serverName !== '' && c.tls.serverName !== c.server) {
+      return reject(C.unsupportedSecurity, 'mihomo socks5 has no SNI setting');
+    }
+    const { serverName: _sni, ...rest } = c.tls;
+    const problem = tlsKeys(rest, p, 'sni', false);
+    if (problem !== undefined) return problem;
+  }
+  return p;
+}
+
+function http(c: HttpProxyConfig): Proxy | Rejection {
+  const p: Proxy = { ...base('http', c), username: nonEmpty(c.username), password: nonEmpty(c.password) };
+  if (c.tls.enabled) {
+    p['tls'] = true;
+    const problem = tlsKeys(c.tls, p, 'sni', false);
+    if (problem !== undefined) return problem;
+  }
+  return p;
+}
+
+function anytls(c: AnyTlsConfig): Proxy | Rejection {
+  const p: Proxy = { ...base('anytls', c), password: c.password };
+  const problem = tlsKeys(c.tls, p, 'sni', false);
+  if (problem !== undefined) return problem;
+  p['udp'] = true;
+  return p;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,0 +1,45 @@
+import type { ProxyConfig } from '../model/config.ts';
+
+/**
+ * Hands out display names that are unique within one output document. Clash refuses a
+ * whole profile on a duplicate proxy name and sing-box on a duplicate tag, so duplicates get
+ * mihomo's own `-01`, `-02` suffixes. Names the document itself uses (group names, built-in
+ * policies) are reserved so a proxy called `DIRECT` cannot shadow the real one.
+ */
+export interface NameAllocator {
+  take(name: string): string;
+}
+
+export function createNameAllocator(reserved: readonly string[] = []): NameAllocator {
+  const used = new Set<string>(reserved);
+  // Next suffix to try per base name: keeps a run of N equal names linear, not quadratic.
+  const nextSuffix = new Map<string, number>();
+  return {
+    take(name) {
+      if (!used.has(name)) {
+        used.add(name);
+        return name;
+      }
+      let n = nextSuffix.get(name) ?? 1;
+      let candidate = `${name}-${n < 10 ? '0' : ''}${n}`;
+      while (used.has(candidate)) {
+        n += 1;
+        candidate = `${name}-${n < 10 ? '0' : ''}${n}`;
+      }
+      nextSuffix.set(name, n + 1);
+      used.add(candidate);
+      return candidate;
+    },
+  };
+}
+
+/** `host:port` with IPv6 literals bracketed, as every URL-like syntax wants them. */
+export function hostPort(server: string, port: number): string {
+  return server.includes(':') ? `[${server}]:${port}` : `${server}:${port}`;
+}
+
+/** The config's name, or a readable stand-in when the source gave none. */
+export function displayName(config: ProxyConfig): string {
+  const name = config.name.trim();
+  return name === '' ? `${config.protocol} ${hostPort(config.server, config.port)}` : name;
+}
