@@ -43,6 +43,8 @@ export const DIAGNOSTIC_CODES = {
   droppedField: 'DROPPED_FIELD',
   repairedValue: 'REPAIRED_VALUE',
   nameCleaned: 'NAME_CLEANED',
+  /** The link does not say enough to be sure (vmess net=http, http:// on port 443). */
+  ambiguousValue: 'AMBIGUOUS_VALUE',
 } as const;
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[keyof typeof DIAGNOSTIC_CODES];
 
