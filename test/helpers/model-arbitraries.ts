@@ -237,7 +237,10 @@ export const realityArb: fc.Arbitrary<RealitySettings> = fc
   .record({
     publicKey: bytesArb(32).map(b64url),
     shortId: fc.integer({ min: 0, max: 8 }).chain((n) => word(HEX, n * 2, n * 2)),
-    spiderX: opt(pathArb, 0.2),
+    spiderX: opt(
+      pathArb.filter((p) => !p.includes(' ')),
+      0.2,
+    ),
   })
   .map((r) => compact<RealitySettings>(r));
 
@@ -343,7 +346,15 @@ export const transportArb: fc.Arbitrary<Transport> = fc.oneof(
       key: opt(word(SAFE, 1, 12), 0.4),
       headerType: opt(fc.constantFrom('srtp', 'utp', 'wechat-video'), 0.4),
     })
-    .map((t): Transport => compact<Transport>({ type: 'quic', ...t })),
+    .map(({ security, key, headerType }): Transport =>
+      // The QUIC key only means something with a QUIC security (cipher).
+      compact<Transport>({
+        type: 'quic',
+        security,
+        key: security === undefined ? undefined : key,
+        headerType,
+      }),
+    ),
 );
 
 const base = { name: nameArb, server: hostArb, port: portArb };
@@ -446,16 +457,12 @@ export const shadowsocksArb: fc.Arbitrary<ShadowsocksConfig> = fc
       { weight: 4, arbitrary: fc.record({ method: fc.constantFrom(...SS_METHODS), password: secretArb }) },
       {
         weight: 1,
-        arbitrary: fc
-          .constantFrom(...SS2022)
-          .chain(([method, n]) =>
-            fc
-              .tuple(keyBase64Arb(n), opt(keyBase64Arb(n), 0.3))
-              .map(([user, server]) => ({
-                method,
-                password: server === undefined ? user : `${server}:${user}`,
-              })),
-          ),
+        arbitrary: fc.constantFrom(...SS2022).chain(([method, n]) =>
+          fc.tuple(keyBase64Arb(n), opt(keyBase64Arb(n), 0.3)).map(([user, server]) => ({
+            method,
+            password: server === undefined ? user : `${server}:${user}`,
+          })),
+        ),
       },
     ),
     plugin: opt(ssPluginArb, 0.2),
