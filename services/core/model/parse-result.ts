@@ -34,4 +34,10 @@ export interface ParseResult {
   readonly configs: readonly ParsedConfig[];
   readonly diagnostics: readonly Diagnostic[];
   readonly metadata: SubscriptionMetadata;
+  /**
+   * Structured entries recognised as non-proxies (sing-box selector / urltest / direct / block /
+   * dns, Xray freedom / blackhole / dns), by entry type such as `sing-box:selector`: skipped
+   * without a diagnostic but counted, so every entry of a body is accounted for. Absent when none.
+   */
+  readonly nonProxyEntries?: Readonly<Record<string, number>>;
 }

@@ -1,0 +1,60 @@
+/**
+ * Whole-body base64 (v2rayN / Shadowrocket subscriptions): std or url-safe alphabet, padded
+ * or not, MIME-wrapped, CRLF inside. Only a body made of nothing but that alphabet and
+ * whitespace is a candidate; what it decodes to must be UTF-8 text.
+ */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+function isBase64Char(c: number): boolean {
+  return (
+    (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95
+  );
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xfeff;
+}
+
+/** The body without whitespace when it is only base64 characters (padding at the end only). */
+export function compactBase64(text: string): string | undefined {
+  let out = '';
+  let start = 0;
+  let data = 0;
+  let padding = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
+      if (i > start) out += text.slice(start, i);
+      start = i + 1;
+      continue;
+    }
+    if (c === 61 /* = */) {
+      padding++;
+      // `=` only as trailing padding (some bodies are several padded chunks joined: allow it per line).
+      continue;
+    }
+    if (!isBase64Char(c)) return undefined;
+    data++;
+  }
+  if (start < text.length) out += text.slice(start);
+  if (data < 4 || padding > data) return undefined;
+  return out;
+}
+
+/** Decode base64 (either alphabet, any padding) to UTF-8 text; undefined when not text. */
+export function decodeBase64Body(b64: string): string | undefined {
+  const compact = compactBase64(b64);
+  if (compact === undefined) return undefined;
+  // Chunks joined after their own padding (`...==abc`) decode piecewise.
+  const chunks = compact.includes('=') ? compact.split(/=+/).filter((c) => c !== '') : [compact];
+  try {
+    let text = '';
+    for (const chunk of chunks) {
+      if (chunk.length % 4 === 1) return undefined;
+      text += UTF8.decode(Buffer.from(chunk, 'base64'));
+    }
+    return text;
+  } catch {
+    return undefined;
+  }
+}

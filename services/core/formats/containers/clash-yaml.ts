@@ -1,0 +1,173 @@
+import { parseAllDocuments, parseDocument } from 'yaml';
+import type { DocumentOptions, ParseOptions as YamlParseOptions, SchemaOptions, ToJSOptions } from 'yaml';
+import { DIAGNOSTIC_CODES } from '../../model/diagnostic.ts';
+import { readClashEntry } from './clash-entry.ts';
+import type { Collector } from './collector.ts';
+import { maxBracketDepth } from './nesting.ts';
+import { isObj, str } from './values.ts';
+
+type YamlOptions = YamlParseOptions & DocumentOptions & SchemaOptions & ToJSOptions;
+
+/**
+ * Every scalar stays the text the publisher wrote (`short-id: 00000000`, `password: 0123`,
+ * `name: 1111` are strings, never numbers that lose digits); only explicit nulls are null.
+ */
+function yamlOptions(maxAliasCount: number): YamlOptions {
+  return {
+    schema: 'failsafe',
+    customTags: ['null', 'merge'],
+    merge: true,
+    uniqueKeys: false,
+    prettyErrors: false,
+    logLevel: 'silent',
+    maxAliasCount,
+  };
+}
+
+const PROXIES_KEY = /^(proxies|Proxy)[ \t]*:/;
+
+/** Clash / mihomo YAML: the `proxies` (old Clash: `Proxy`) lists of every document. */
+export function readClashYaml(text: string, collector: Collector): void {
+  const lines = text.split(/\r\n|\r|\n/);
+  const blocks = proxyBlocks(lines);
+  const opts = yamlOptions(collector.limits.maxAliasCount);
+  let index = 0;
+  const read = (items: readonly unknown[]): void => {
+    for (const item of items) {
+      if (collector.full()) return;
+      readClashItem(item, ++index, collector);
+    }
+  };
+
+  // Fast path: parse only the proxies blocks, not the (often much larger) rules around them.
+  let fallback = blocks.length === 0;
+  const parsed: unknown[][] = [];
+  for (const block of blocks) {
+    const src = lines.slice(block.start, block.end).join('\n');
+    if (maxBracketDepth(src) > collector.limits.maxDepth) {
+      collector.note(DIAGNOSTIC_CODES.invalidYaml, 'error', `nesting deeper than ${collector.limits.maxDepth}`, block.start + 1, 'clash');
+      return;
+    }
+    const doc = parseDocument(src, opts);
+    const value: unknown = doc.errors.length === 0 ? safeToJs(doc, opts) : undefined;
+    if (!isObj(value)) {
+      fallback = true;
+      break;
+    }
+    const list = value['proxies'] ?? value['Proxy'];
+    parsed.push(Array.isArray(list) ? list : []);
+  }
+  if (!fallback) {
+    for (const list of parsed) read(list);
+    return;
+  }
+
+  // The whole stream (anchors defined elsewhere, odd layouts, multi-document).
+  if (maxBracketDepth(text) <= collector.limits.maxDepth) {
+    const docs = parseAllDocuments(text, opts);
+    const values = Array.isArray(docs) && docs.every((d) => d.errors.length === 0) ? docs.map((d) => safeToJs(d, opts)) : undefined;
+    if (values !== undefined && values.every((v) => v !== INVALID)) {
+      let found = false;
+      for (const v of values) {
+        if (!isObj(v)) continue;
+        const list = v['proxies'] ?? v['Proxy'];
+        if (Array.isArray(list)) {
+          found = true;
+          read(list);
+        }
+      }
+      if (!found) collector.note(DIAGNOSTIC_CODES.unknownContainer, 'error', 'YAML has no proxies list', undefined, 'clash');
+      return;
+    }
+  }
+
+  // Invalid YAML (string templating): recover entry by entry so one bad proxy loses only itself.
+  if (blocks.length === 0) {
+    collector.note(DIAGNOSTIC_CODES.invalidYaml, 'error', 'YAML does not parse and has no proxies block to recover', undefined, 'clash');
+    return;
+  }
+  for (const block of blocks) {
+    for (const item of blockItems(lines, block)) {
+      if (collector.full()) return;
+      index++;
+      const src = lines.slice(item.start, item.end).join('\n');
+      const doc = parseDocument(src, opts);
+      const value = doc.errors.length === 0 ? safeToJs(doc, opts) : INVALID;
+      if (Array.isArray(value) && value.length === 1) {
+        readClashItem(value[0], index, collector);
+      } else {
+        const type = /\btype\s*:\s*"?([A-Za-z0-9-]+)/.exec(src)?.[1]?.toLowerCase() ?? 'unknown';
+        const reason = doc.errors[0]?.message.split('\n')[0] ?? 'not a single proxy';
+        collector.note(DIAGNOSTIC_CODES.invalidYaml, 'error', `proxy at body line ${item.start + 1} is not valid YAML: ${reason}`, index, `clash:${type}`);
+      }
+    }
+  }
+}
+
+const INVALID = Symbol('invalid');
+
+function safeToJs(doc: { toJS(opts: ToJSOptions): unknown }, opts: ToJSOptions): unknown {
+  try {
+    return doc.toJS(opts);
+  } catch {
+    // Alias-count guard or a broken node: treat like a syntax error.
+    return INVALID;
+  }
+}
+
+export function readClashItem(item: unknown, index: number, collector: Collector): void {
+  if (!isObj(item)) {
+    collector.note(DIAGNOSTIC_CODES.invalidValue, 'error', 'proxy entry is not a mapping', index, 'clash:unknown');
+    return;
+  }
+  const type = (str(item['type']) ?? 'unknown').toLowerCase();
+  collector.entry(readClashEntry(item), index, `clash:${type}`);
+}
+
+interface Block {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Line ranges `[start, end)` of every top-level `proxies:` key and its indented / `-` body. */
+function proxyBlocks(lines: readonly string[]): Block[] {
+  const blocks: Block[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!PROXIES_KEY.test(lines[i] as string)) continue;
+    let end = i + 1;
+    while (end < lines.length) {
+      const l = lines[end] as string;
+      const c = l.charCodeAt(0);
+      if (l.startsWith('---') || l.startsWith('...')) break;
+      // Continuation: indented, a block item at column 0, a comment, or blank.
+      if (l.length === 0 || c === 32 || c === 9 || c === 45 /* - */ || c === 35 /* # */) {
+        end++;
+        continue;
+      }
+      break;
+    }
+    blocks.push({ start: i, end });
+    i = end - 1;
+  }
+  return blocks;
+}
+
+/** The `- ` items of a block sequence, each with its continuation lines. */
+function blockItems(lines: readonly string[], block: Block): Block[] {
+  const items: Block[] = [];
+  let indent = -1;
+  let start = -1;
+  for (let i = block.start + 1; i < block.end; i++) {
+    const l = lines[i] as string;
+    const trimmed = l.trimStart();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const at = l.length - trimmed.length;
+    if (trimmed.startsWith('-') && (indent < 0 || at === indent)) {
+      if (indent < 0) indent = at;
+      if (start >= 0) items.push({ start, end: i });
+      start = i;
+    }
+  }
+  if (start >= 0) items.push({ start, end: block.end });
+  return items;
+}
