@@ -37,20 +37,21 @@ import { yamlFlow, yamlString } from './yaml-flow.ts';
  * `multi` mode (servers accept both modes).
  */
 export function emitClash(configs: readonly ProxyConfig[], options: EmitOptions = {}): EmitResult {
-  const names = createNameAllocator([...BUILTIN_POLICIES, SELECT_GROUP, AUTO_GROUP]);
-  const lines: string[] = [];
-  const members: string[] = [];
+  const accepted: { proxy: Proxy; name: string }[] = [];
   const incompatible: Incompatibility[] = [];
   for (let i = 0; i < configs.length; i++) {
     const config = configs[i] as ProxyConfig;
-    const entry = clashProxy(config);
-    if ('code' in entry) {
-      incompatible.push(leftOut(config, i, entry as Rejection, options));
-      continue;
-    }
-    const name = names.take(displayName(config));
+    const proxy = clashProxy(config);
+    if ('code' in proxy) incompatible.push(leftOut(config, i, proxy as Rejection, options));
+    else accepted.push({ proxy, name: displayName(config) });
+  }
+  const names = createNameAllocator([...BUILTIN_POLICIES, SELECT_GROUP, AUTO_GROUP], accepted.map((a) => a.name));
+  const lines: string[] = [];
+  const members: string[] = [];
+  for (const { proxy, name: wanted } of accepted) {
+    const name = names.take(wanted);
     members.push(name);
-    lines.push(`  - ${yamlFlow({ name, ...entry })}`);
+    lines.push(`  - ${yamlFlow({ name, ...proxy })}`);
   }
   const groupMembers = members.length > 0 ? members : ['DIRECT'];
   let output = lines.length > 0 ? `proxies:\n${lines.join('\n')}\n` : 'proxies: []\n';

@@ -25,7 +25,8 @@ import { createNameAllocator, displayName } from './unique-names.ts';
 /**
  * sing-box JSON: proxy outbounds, WireGuard as an endpoint (the wireguard outbound was
  * removed in 1.13), a `select` selector and an `auto` urltest over all of them. Valid for
- * sing-box 1.14 built with with_quic, with_utls and with_wireguard (infra/local).
+ * sing-box 1.14 built with with_quic and with_utls (infra/local), plus with_wireguard for
+ * WireGuard endpoints (on by default, as in release builds; `wireguard: false` otherwise).
  *
  * Left out, each with a code: shadowsocksr (removed from sing-box), naive (needs a build with
  * libcronet, off unless `naive: true`), xhttp/kcp transports, HTTP/1.1 camouflage over TLS
@@ -37,8 +38,10 @@ import { createNameAllocator, displayName } from './unique-names.ts';
  * client: REALITY spiderX, gRPC `multi` mode (servers accept both), httpupgrade early data.
  */
 export interface SingBoxEmitOptions extends EmitOptions {
-  /** The target sing-box was built with with_naive_outbound (1.13+). */
+  /** The target sing-box was built with with_naive_outbound (1.13+). Default false: release builds need libcronet. */
   readonly naive?: boolean;
+  /** The target sing-box was built with with_wireguard. Default true, as release builds are. */
+  readonly wireguard?: boolean;
 }
 
 type Json = string | number | boolean | readonly Json[] | { readonly [key: string]: Json | undefined };
@@ -80,19 +83,20 @@ interface Entry {
 }
 
 export function emitSingBox(configs: readonly ProxyConfig[], options: SingBoxEmitOptions = {}): EmitResult {
-  const names = createNameAllocator([SELECTOR_TAG, URLTEST_TAG, DIRECT_TAG]);
-  const outbounds: string[] = [];
-  const endpoints: string[] = [];
-  const tags: string[] = [];
+  const accepted: { entry: Entry; name: string }[] = [];
   const incompatible: Incompatibility[] = [];
   for (let i = 0; i < configs.length; i++) {
     const config = configs[i] as ProxyConfig;
     const entry = singBoxEntry(config, options);
-    if ('code' in entry) {
-      incompatible.push(leftOut(config, i, entry, options));
-      continue;
-    }
-    const tag = names.take(displayName(config));
+    if ('code' in entry) incompatible.push(leftOut(config, i, entry, options));
+    else accepted.push({ entry, name: displayName(config) });
+  }
+  const names = createNameAllocator([SELECTOR_TAG, URLTEST_TAG, DIRECT_TAG], accepted.map((a) => a.name));
+  const outbounds: string[] = [];
+  const endpoints: string[] = [];
+  const tags: string[] = [];
+  for (const { entry, name } of accepted) {
+    const tag = names.take(name);
     tags.push(tag);
     // `type` and `tag` first: the order sing-box's own docs and exports use.
     const text = JSON.stringify({ type: entry.body['type'], tag, ...entry.body });
@@ -129,7 +133,9 @@ function singBoxEntry(config: ProxyConfig, options: SingBoxEmitOptions): Entry |
     case 'tuic':
       return outbound(tuic(config));
     case 'wireguard':
-      return { kind: 'endpoint', body: wireguard(config) };
+      return options.wireguard === false
+        ? reject(C.unsupportedProtocol, 'the target sing-box was built without with_wireguard')
+        : { kind: 'endpoint', body: wireguard(config) };
     case 'socks':
       return outbound(socks(config));
     case 'http':

@@ -10,8 +10,13 @@ export interface NameAllocator {
   take(name: string): string;
 }
 
-export function createNameAllocator(reserved: readonly string[] = []): NameAllocator {
+/**
+ * `upcoming` are the names still to be taken (the whole document's): a generated suffix avoids
+ * them, so a proxy published as `x-01` keeps its name even after two earlier `x`s.
+ */
+export function createNameAllocator(reserved: readonly string[] = [], upcoming: readonly string[] = []): NameAllocator {
   const used = new Set<string>(reserved);
+  const pending = new Set<string>(upcoming);
   // Next suffix to try per base name: keeps a run of N equal names linear, not quadratic.
   const nextSuffix = new Map<string, number>();
   return {
@@ -22,7 +27,7 @@ export function createNameAllocator(reserved: readonly string[] = []): NameAlloc
       }
       let n = nextSuffix.get(name) ?? 1;
       let candidate = `${name}-${n < 10 ? '0' : ''}${n}`;
-      while (used.has(candidate)) {
+      while (used.has(candidate) || pending.has(candidate)) {
         n += 1;
         candidate = `${name}-${n < 10 ? '0' : ''}${n}`;
       }

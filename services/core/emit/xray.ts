@@ -23,18 +23,16 @@ import { createNameAllocator, displayName } from './unique-names.ts';
  * Xray-core in v24.9), certificate SHA-256 pins. xhttp `extra` is passed through as JSON.
  */
 export function emitXray(configs: readonly ProxyConfig[], options: EmitOptions = {}): EmitResult {
-  const names = createNameAllocator();
-  const outbounds: string[] = [];
+  const accepted: { outbound: JsonObject; name: string }[] = [];
   const incompatible: Incompatibility[] = [];
   for (let i = 0; i < configs.length; i++) {
     const config = configs[i] as ProxyConfig;
-    const entry = xrayOutbound(config);
-    if ('code' in entry) {
-      incompatible.push(leftOut(config, i, entry as Rejection, options));
-      continue;
-    }
-    outbounds.push(JSON.stringify({ tag: names.take(displayName(config)), ...entry }));
+    const outbound = xrayOutbound(config);
+    if ('code' in outbound) incompatible.push(leftOut(config, i, outbound as Rejection, options));
+    else accepted.push({ outbound, name: displayName(config) });
   }
+  const names = createNameAllocator([], accepted.map((a) => a.name));
+  const outbounds = accepted.map(({ outbound, name }) => JSON.stringify({ tag: names.take(name), ...outbound }));
   const body = outbounds.length === 0 ? '[]' : `[\n    ${outbounds.join(',\n    ')}\n  ]`;
   return { output: `{\n  "outbounds": ${body}\n}\n`, emitted: outbounds.length, incompatible };
 }
