@@ -17,46 +17,62 @@ export type CanonicalRecord = Record<string, CanonicalValue>;
  * fingerprint of a config that does not use it. The display name is never read.
  */
 export function canonicalRecord(config: ProxyConfig, policy: FingerprintPolicy): CanonicalRecord {
-  const server = normalizeHost(config.server);
-  const record: CanonicalRecord = { protocol: config.protocol, server, port: config.port };
-  if (policy === 'endpoint') return record;
-  addCredential(record, config);
-  if (policy === 'full') addSettings(record, config, server);
+  const pairs = canonicalPairs(config, policy);
+  const record: CanonicalRecord = {};
+  for (let i = 0; i < pairs.length; i += 2) record[pairs[i] as string] = pairs[i + 1] as CanonicalValue;
   return record;
 }
 
-function addCredential(r: CanonicalRecord, c: ProxyConfig): void {
+/**
+ * The canonical fields as a flat `[key, value, key, value, ...]` list in a fixed order:
+ * what fingerprints hash (one JSON.stringify of a flat array is the cheapest exact encoding,
+ * and this runs once per parsed link). Appends to `r` when given.
+ */
+export function canonicalPairs(
+  config: ProxyConfig,
+  policy: FingerprintPolicy,
+  r: CanonicalValue[] = [],
+): CanonicalValue[] {
+  const server = normalizeHost(config.server);
+  r.push('protocol', config.protocol, 'server', server, 'port', config.port);
+  if (policy === 'endpoint') return r;
+  addCredential(r, config);
+  if (policy === 'full') addSettings(r, config, server);
+  return r;
+}
+
+function addCredential(r: CanonicalValue[], c: ProxyConfig): void {
   switch (c.protocol) {
     case 'vmess':
     case 'vless':
-      r.uuid = canonicalXrayId(c.uuid);
+      r.push('uuid', canonicalXrayId(c.uuid));
       return;
     case 'trojan':
     case 'hysteria2':
     case 'anytls':
-      r.password = c.password;
+      r.push('password', c.password);
       return;
     case 'shadowsocks':
-      r.method = canonicalSsMethod(c.method);
-      r.password = c.password;
+      r.push('method', canonicalSsMethod(c.method));
+      r.push('password', c.password);
       return;
     case 'shadowsocksr':
       // SSR multi-user servers authenticate by protocol-param (`uid:key`), so it is a credential.
-      r.method = canonicalSsMethod(c.method);
-      r.password = c.password;
-      r.protocolName = lower(c.protocolName);
+      r.push('method', canonicalSsMethod(c.method));
+      r.push('password', c.password);
+      r.push('protocolName', lower(c.protocolName));
       put(r, 'protocolParam', c.protocolParam);
       return;
     case 'hysteria':
       put(r, 'authStr', c.authStr);
       return;
     case 'tuic':
-      r.uuid = canonicalUuid(c.uuid) ?? c.uuid;
-      r.password = c.password;
+      r.push('uuid', canonicalUuid(c.uuid) ?? c.uuid);
+      r.push('password', c.password);
       return;
     case 'wireguard':
-      r.privateKey = c.privateKey;
-      r.peerPublicKey = c.peerPublicKey;
+      r.push('privateKey', c.privateKey);
+      r.push('peerPublicKey', c.peerPublicKey);
       put(r, 'preSharedKey', c.preSharedKey);
       return;
     case 'socks':
@@ -65,25 +81,25 @@ function addCredential(r: CanonicalRecord, c: ProxyConfig): void {
       put(r, 'password', c.password);
       return;
     case 'naive':
-      r.username = c.username;
-      r.password = c.password;
+      r.push('username', c.username);
+      r.push('password', c.password);
       return;
   }
 }
 
-function addSettings(r: CanonicalRecord, c: ProxyConfig, server: string): void {
+function addSettings(r: CanonicalValue[], c: ProxyConfig, server: string): void {
   switch (c.protocol) {
     case 'vmess':
-      r.alterId = c.alterId;
-      r.cipher = c.cipher === '' ? 'auto' : lower(c.cipher);
+      r.push('alterId', c.alterId);
+      r.push('cipher', c.cipher === '' ? 'auto' : lower(c.cipher));
       put(r, 'packetEncoding', lowerOpt(c.packetEncoding));
       addTransport(r, c.transport);
       addTls(r, c.tls, server);
       return;
     case 'vless': {
       const flow = lowerOpt(c.flow);
-      if (flow !== undefined && flow !== 'none') r.flow = flow;
-      if (c.encryption !== '' && lower(c.encryption) !== 'none') r.encryption = c.encryption;
+      if (flow !== undefined && flow !== 'none') r.push('flow', flow);
+      if (c.encryption !== '' && lower(c.encryption) !== 'none') r.push('encryption', c.encryption);
       put(r, 'packetEncoding', lowerOpt(c.packetEncoding));
       addTransport(r, c.transport);
       addTls(r, c.tls, server);
@@ -95,10 +111,10 @@ function addSettings(r: CanonicalRecord, c: ProxyConfig, server: string): void {
       return;
     case 'shadowsocks':
       addPlugin(r, c.plugin);
-      if (c.udpOverTcp === true) r.udpOverTcp = true;
+      if (c.udpOverTcp === true) r.push('udpOverTcp', true);
       return;
     case 'shadowsocksr':
-      r.obfs = lower(c.obfs);
+      r.push('obfs', lower(c.obfs));
       put(r, 'obfsParam', c.obfsParam);
       return;
     case 'hysteria':
@@ -111,7 +127,7 @@ function addSettings(r: CanonicalRecord, c: ProxyConfig, server: string): void {
         lower(c.transportProtocol) !== 'udp' &&
         c.transportProtocol !== ''
       ) {
-        r.transportProtocol = lower(c.transportProtocol);
+        r.push('transportProtocol', lower(c.transportProtocol));
       }
       addTls(r, c.tls, server);
       return;
@@ -121,27 +137,27 @@ function addSettings(r: CanonicalRecord, c: ProxyConfig, server: string): void {
       put(r, 'upMbps', c.upMbps);
       put(r, 'downMbps', c.downMbps);
       if (c.obfs !== undefined && c.obfs.type !== '') {
-        r['obfs.type'] = lower(c.obfs.type);
-        r['obfs.password'] = c.obfs.password;
+        r.push('obfs.type', lower(c.obfs.type));
+        r.push('obfs.password', c.obfs.password);
       }
       addTls(r, c.tls, server);
       return;
     case 'tuic':
       put(r, 'congestionControl', lowerOpt(c.congestionControl));
       put(r, 'udpRelayMode', lowerOpt(c.udpRelayMode));
-      if (c.zeroRtt === true) r.zeroRtt = true;
+      if (c.zeroRtt === true) r.push('zeroRtt', true);
       addTls(r, c.tls, server);
       return;
     case 'wireguard':
-      if (c.addresses.length > 0) r.addresses = sortedUnique(c.addresses.map((a) => a.toLowerCase()));
+      if (c.addresses.length > 0) r.push('addresses', sortedUnique(c.addresses.map((a) => a.toLowerCase())));
       if (c.reserved !== undefined && (c.reserved[0] !== 0 || c.reserved[1] !== 0 || c.reserved[2] !== 0)) {
-        r.reserved = c.reserved;
+        r.push('reserved', c.reserved);
       }
       put(r, 'mtu', c.mtu);
-      if (c.keepalive !== undefined && c.keepalive !== 0) r.keepalive = c.keepalive;
+      if (c.keepalive !== undefined && c.keepalive !== 0) r.push('keepalive', c.keepalive);
       return;
     case 'socks':
-      r.version = c.version;
+      r.push('version', c.version);
       if (c.tls !== undefined) addTls(r, c.tls, server);
       return;
     case 'http':
@@ -149,101 +165,102 @@ function addSettings(r: CanonicalRecord, c: ProxyConfig, server: string): void {
       addTls(r, c.tls, server);
       return;
     case 'naive':
-      if (c.quic) r.quic = true;
+      if (c.quic) r.push('quic', true);
       addTls(r, c.tls, server);
       return;
   }
 }
 
-function addTls(r: CanonicalRecord, tls: TlsSettings, server: string): void {
+function addTls(r: CanonicalValue[], tls: TlsSettings, server: string): void {
   if (!tls.enabled) return;
-  r.tls = true;
+  r.push('tls', true);
   if (tls.serverName !== undefined && tls.serverName !== '') {
     const sni = normalizeHost(tls.serverName);
-    if (sni !== server) r['tls.serverName'] = sni;
+    if (sni !== server) r.push('tls.serverName', sni);
   }
-  if (tls.alpn !== undefined && tls.alpn.length > 0) r['tls.alpn'] = tls.alpn.map(lower);
-  if (tls.insecure === true) r['tls.insecure'] = true;
+  if (tls.alpn !== undefined && tls.alpn.length > 0) r.push('tls.alpn', tls.alpn.map(lower));
+  if (tls.insecure === true) r.push('tls.insecure', true);
   put(r, 'tls.fingerprint', lowerOpt(tls.fingerprint));
   if (tls.reality !== undefined) {
-    r['tls.reality.publicKey'] = tls.reality.publicKey;
-    r['tls.reality.shortId'] = lower(tls.reality.shortId);
+    r.push('tls.reality.publicKey', tls.reality.publicKey);
+    r.push('tls.reality.shortId', lower(tls.reality.shortId));
     put(r, 'tls.reality.spiderX', tls.reality.spiderX);
   }
   if (tls.certSha256 !== undefined && tls.certSha256 !== '') {
-    r['tls.certSha256'] = tls.certSha256.replaceAll(':', '').toLowerCase();
+    r.push('tls.certSha256', tls.certSha256.replaceAll(':', '').toLowerCase());
   }
   put(r, 'tls.echConfig', tls.echConfig);
-  if (tls.disableSni === true) r['tls.disableSni'] = true;
+  if (tls.disableSni === true) r.push('tls.disableSni', true);
 }
 
-function addTransport(r: CanonicalRecord, t: Transport): void {
-  r.transport = t.type;
+function addTransport(r: CanonicalValue[], t: Transport): void {
+  r.push('transport', t.type);
   switch (t.type) {
     case 'tcp':
       return;
     case 'http':
-      if (t.host.length > 0) r['transport.host'] = hostList(t.host);
-      r['transport.path'] = pathOrRoot(t.path);
+      if (t.host.length > 0) r.push('transport.host', hostList(t.host));
+      r.push('transport.path', pathOrRoot(t.path));
       if (t.method !== undefined && t.method !== '' && t.method.toUpperCase() !== 'GET') {
-        r['transport.method'] = t.method.toUpperCase();
+        r.push('transport.method', t.method.toUpperCase());
       }
       return;
     case 'h2':
-      if (t.host.length > 0) r['transport.host'] = hostList(t.host);
-      r['transport.path'] = pathOrRoot(t.path);
+      if (t.host.length > 0) r.push('transport.host', hostList(t.host));
+      r.push('transport.path', pathOrRoot(t.path));
       return;
     case 'ws':
       put(r, 'transport.host', hostOpt(t.host));
-      r['transport.path'] = pathOrRoot(t.path);
+      r.push('transport.path', pathOrRoot(t.path));
       if (t.maxEarlyData !== undefined && t.maxEarlyData > 0) {
-        r['transport.maxEarlyData'] = t.maxEarlyData;
+        r.push('transport.maxEarlyData', t.maxEarlyData);
         put(r, 'transport.earlyDataHeaderName', t.earlyDataHeaderName);
       }
       return;
     case 'httpupgrade':
       put(r, 'transport.host', hostOpt(t.host));
-      r['transport.path'] = pathOrRoot(t.path);
-      if (t.maxEarlyData !== undefined && t.maxEarlyData > 0) r['transport.maxEarlyData'] = t.maxEarlyData;
+      r.push('transport.path', pathOrRoot(t.path));
+      if (t.maxEarlyData !== undefined && t.maxEarlyData > 0)
+        r.push('transport.maxEarlyData', t.maxEarlyData);
       return;
     case 'grpc':
-      r['transport.serviceName'] = t.serviceName;
-      if (t.mode !== undefined && t.mode !== 'gun') r['transport.mode'] = t.mode;
+      r.push('transport.serviceName', t.serviceName);
+      if (t.mode !== undefined && t.mode !== 'gun') r.push('transport.mode', t.mode);
       put(r, 'transport.authority', t.authority);
       return;
     case 'xhttp':
       put(r, 'transport.host', hostOpt(t.host));
-      r['transport.path'] = pathOrRoot(t.path);
-      if (t.mode !== undefined && t.mode !== '' && t.mode !== 'auto') r['transport.mode'] = t.mode;
-      if (t.extra !== undefined && t.extra !== '') r['transport.extra'] = canonicalJson(t.extra);
+      r.push('transport.path', pathOrRoot(t.path));
+      if (t.mode !== undefined && t.mode !== '' && t.mode !== 'auto') r.push('transport.mode', t.mode);
+      if (t.extra !== undefined && t.extra !== '') r.push('transport.extra', canonicalJson(t.extra));
       return;
     case 'kcp':
       if (t.headerType !== undefined && t.headerType !== '' && t.headerType !== 'none') {
-        r['transport.headerType'] = t.headerType;
+        r.push('transport.headerType', t.headerType);
       }
       put(r, 'transport.seed', t.seed);
       return;
     case 'quic':
       if (t.security !== undefined && t.security !== '' && t.security !== 'none')
-        r['transport.security'] = t.security;
+        r.push('transport.security', t.security);
       put(r, 'transport.key', t.key);
       if (t.headerType !== undefined && t.headerType !== '' && t.headerType !== 'none') {
-        r['transport.headerType'] = t.headerType;
+        r.push('transport.headerType', t.headerType);
       }
       return;
   }
 }
 
-function addPlugin(r: CanonicalRecord, plugin: ShadowsocksPlugin | undefined): void {
+function addPlugin(r: CanonicalValue[], plugin: ShadowsocksPlugin | undefined): void {
   if (plugin === undefined || plugin.name === '') return;
-  r.plugin = plugin.name === 'simple-obfs' ? 'obfs-local' : plugin.name;
+  r.push('plugin', plugin.name === 'simple-obfs' ? 'obfs-local' : plugin.name);
   // Plugin options are a key/value set; order in the published string carries no meaning.
   const opts = plugin.opts.map(([k, v]) => `${k}=${v}`).sort();
-  if (opts.length > 0) r.pluginOpts = opts;
+  if (opts.length > 0) r.push('pluginOpts', opts);
 }
 
 /** The hop set (extra ports plus the main port) as sorted, merged ranges; the main port alone is no hopping. */
-function addPorts(r: CanonicalRecord, ports: readonly PortRange[] | undefined, port: number): void {
+function addPorts(r: CanonicalValue[], ports: readonly PortRange[] | undefined, port: number): void {
   if (ports === undefined || ports.length === 0) return;
   const sorted: PortRange[] = [...ports, { from: port, to: port }]
     .map((p) => (p.from <= p.to ? p : { from: p.to, to: p.from }))
@@ -256,7 +273,10 @@ function addPorts(r: CanonicalRecord, ports: readonly PortRange[] | undefined, p
   }
   const only = merged[0];
   if (merged.length === 1 && only !== undefined && only.from === port && only.to === port) return;
-  r.ports = merged.map(({ from, to }) => (from === to ? String(from) : `${from}-${to}`));
+  r.push(
+    'ports',
+    merged.map(({ from, to }) => (from === to ? String(from) : `${from}-${to}`)),
+  );
 }
 
 /** `chacha20-poly1305` is the name some links use for the IETF construction. */
@@ -309,6 +329,6 @@ function lowerOpt(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value.toLowerCase();
 }
 
-function put(r: CanonicalRecord, key: string, value: string | number | undefined): void {
-  if (value !== undefined && value !== '') r[key] = value;
+function put(r: CanonicalValue[], key: string, value: string | number | undefined): void {
+  if (value !== undefined && value !== '') r.push(key, value);
 }

@@ -28,7 +28,7 @@ describe('fingerprint', () => {
     expect(fingerprint(reality, 'endpoint')).toBe(fingerprint(reality, 'endpoint'));
     expect(fingerprint(reality)).toMatch(/^[0-9a-f]{64}$/);
     expect(canonicalText(reality, 'endpoint')).toBe(
-      '["submerge-fp-1","endpoint",{"protocol":"vless","server":"id.x5.ru","port":443}]',
+      '["submerge-fp-1","endpoint","protocol","vless","server","id.x5.ru","port",443]',
     );
     expect({
       endpoint: fingerprint(reality, 'endpoint'),
@@ -36,9 +36,9 @@ describe('fingerprint', () => {
       full: fingerprint(reality, 'full'),
     }).toMatchInlineSnapshot(`
       {
-        "credential": "8a87e11c06bfa93f13d76233902c5aedef5de5ba92137582fde1181759538585",
-        "endpoint": "b38cbade9498cea59697d1d9a94955ff828073b78880899109d03687b9f6b5a7",
-        "full": "835174b4809eda51eec66824f65cf201a628a2da3ac904871fd7d07f84bee045",
+        "credential": "7dd6c786a718b6e1af1bdc75f881bd3d23e2a7204f4e31af4be66cdc5f2aa702",
+        "endpoint": "7758718e1aa9ede65bc350d828fd829419f7831d593c076ea5786a9c29295036",
+        "full": "68d453144ef1e50bdef95c87fd78f3b8c9802acb3c9b14897444f49633a51535",
       }
     `);
   });
