@@ -70,64 +70,54 @@ const BUILTIN_POLICIES = ['DIRECT', 'REJECT', 'REJECT-DROP', 'PASS', 'COMPATIBLE
 
 type Proxy = { [key: string]: YamlValue | undefined };
 
-/** mihomo's shadowsocks ciphers (transport/shadowsocks/core + sing-shadowsocks2). */
+/** mihomo v1.19.30's shadowsocks ciphers (metacubex/sing-shadowsocks2 method lists). */
 const SS_CIPHERS = new Set([
   'none',
-  'dummy',
   'aes-128-gcm',
   'aes-192-gcm',
   'aes-256-gcm',
   'chacha20-ietf-poly1305',
   'xchacha20-ietf-poly1305',
+  'chacha8-ietf-poly1305',
+  'xchacha8-ietf-poly1305',
+  'rabbit128-poly1305',
   'aes-128-ccm',
   'aes-192-ccm',
   'aes-256-ccm',
   'aes-128-gcm-siv',
   'aes-256-gcm-siv',
-  'chacha8-ietf-poly1305',
-  'xchacha8-ietf-poly1305',
-  'lea-128-gcm',
-  'lea-192-gcm',
-  'lea-256-gcm',
-  'rabbit128-poly1305',
   'aegis-128l',
   'aegis-256',
   'aez-384',
   'deoxys-ii-256-128',
+  'lea-128-gcm',
+  'lea-192-gcm',
+  'lea-256-gcm',
+  'ascon128',
+  'ascon128a',
   'aes-128-ctr',
   'aes-192-ctr',
   'aes-256-ctr',
   'aes-128-cfb',
   'aes-192-cfb',
   'aes-256-cfb',
-  'aes-128-cfb8',
-  'aes-192-cfb8',
-  'aes-256-cfb8',
-  'aes-128-ofb',
-  'aes-192-ofb',
-  'aes-256-ofb',
-  'des-cfb',
-  'bf-cfb',
-  'cast5-cfb',
   'rc4-md5',
-  'rc4-md5-6',
-  'chacha20',
   'chacha20-ietf',
   'xchacha20',
-  'salsa20',
-  'camellia-128-cfb',
-  'camellia-192-cfb',
-  'camellia-256-cfb',
-  'camellia-128-cfb8',
-  'camellia-192-cfb8',
-  'camellia-256-cfb8',
-  'idea-cfb',
-  'rc2-cfb',
-  'seed-cfb',
+  'chacha20',
   '2022-blake3-aes-128-gcm',
   '2022-blake3-aes-256-gcm',
   '2022-blake3-chacha20-poly1305',
+  '2022-blake3-chacha8-poly1305',
+  '2022-blake3-aes-128-ccm',
+  '2022-blake3-aes-256-ccm',
 ]);
+/** ShadowsocksR: stream ciphers (transport/shadowsocks/core) plus none, and the registered obfs/protocols. */
+const SSR_CIPHERS = new Set(['none', 'dummy', 'rc4-md5', 'aes-128-ctr', 'aes-192-ctr', 'aes-256-ctr', 'aes-128-cfb', 'aes-192-cfb', 'aes-256-cfb', 'chacha20', 'chacha20-ietf', 'xchacha20']);
+const SSR_OBFS = new Set(['plain', 'http_simple', 'http_post', 'random_head', 'tls1.2_ticket_auth', 'tls1.2_ticket_fastauth']);
+const SSR_PROTOCOLS = new Set(['origin', 'auth_sha1_v4', 'auth_aes128_md5', 'auth_aes128_sha1', 'auth_chain_a', 'auth_chain_b']);
+/** mKCP packet headers mihomo implements (transport/mkcp/header.go); anything else it would silently treat as none. */
+const KCP_HEADERS = new Set(['none', 'srtp', 'utp', 'wechat-video', 'dtls', 'wireguard']);
 const VMESS_CIPHERS = new Set(['auto', 'none', 'zero', 'aes-128-gcm', 'chacha20-poly1305', 'aes-128-cfb']);
 
 function clashProxy(config: ProxyConfig): Proxy | Rejection {
@@ -165,23 +155,47 @@ function base(type: string, c: ProxyConfig): Proxy {
   return { type, server: c.server, port: c.port };
 }
 
-/**
- * TLS keys. `sniKey` is `servername` for vmess/vless and `sni` elsewhere; REALITY only
- * where mihomo reads reality-opts.
- */
-function tlsKeys(tls: TlsSettings, p: Proxy, sniKey: 'servername' | 'sni', allowReality: boolean): Rejection | undefined {
-  if (tls.serverName !== undefined && tls.serverName !== '') p[sniKey] = tls.serverName;
-  if (tls.alpn !== undefined && tls.alpn.length > 0) p['alpn'] = [...tls.alpn];
+/** What one mihomo proxy type reads of TLS (adapter/outbound/*.go option tags, v1.19.30). */
+interface TlsCaps {
+  /** `servername` for vmess/vless, `sni` elsewhere, none for socks5. */
+  readonly sniKey?: 'servername' | 'sni';
+  readonly alpn: boolean;
+  readonly ech: boolean;
+  readonly reality: boolean;
+  /** `client-fingerprint`; where absent the uTLS hello is dropped (it only shapes the ClientHello). */
+  readonly utls: boolean;
+}
+
+const V2RAY_TLS: TlsCaps = { sniKey: 'servername', alpn: true, ech: true, reality: true, utls: true };
+const TROJAN_TLS: TlsCaps = { sniKey: 'sni', alpn: true, ech: true, reality: true, utls: true };
+const ANYTLS_TLS: TlsCaps = { sniKey: 'sni', alpn: true, ech: true, reality: false, utls: true };
+const QUIC_TLS: TlsCaps = { sniKey: 'sni', alpn: true, ech: true, reality: false, utls: false };
+const HTTP_TLS: TlsCaps = { sniKey: 'sni', alpn: false, ech: false, reality: false, utls: false };
+const SOCKS_TLS: TlsCaps = { alpn: false, ech: false, reality: false, utls: false };
+
+function tlsKeys(tls: TlsSettings, p: Proxy, caps: TlsCaps, server: string): Rejection | undefined {
+  const type = typeof p['type'] === 'string' ? p['type'] : 'proxy';
+  if (tls.serverName !== undefined && tls.serverName !== '') {
+    if (caps.sniKey !== undefined) p[caps.sniKey] = tls.serverName;
+    else if (tls.serverName !== server) return reject(C.unsupportedSecurity, `mihomo ${type} has no SNI setting`);
+  }
+  if (tls.alpn !== undefined && tls.alpn.length > 0) {
+    if (!caps.alpn) return reject(C.unsupportedSecurity, `mihomo ${type} has no ALPN setting`);
+    p['alpn'] = [...tls.alpn];
+  }
   if (tls.insecure === true) p['skip-cert-verify'] = true;
   if (tls.certSha256 !== undefined && tls.certSha256 !== '') p['fingerprint'] = tls.certSha256;
-  if (tls.fingerprint !== undefined && tls.fingerprint !== '') p['client-fingerprint'] = tls.fingerprint;
+  if (caps.utls && tls.fingerprint !== undefined && tls.fingerprint !== '') p['client-fingerprint'] = tls.fingerprint;
   if (tls.reality !== undefined) {
-    if (!allowReality) return reject(C.unsupportedSecurity, 'mihomo reads REALITY only on vmess, vless and trojan');
+    if (!caps.reality) return reject(C.unsupportedSecurity, `mihomo reads REALITY only on vmess, vless and trojan, not ${type}`);
     p['reality-opts'] = { 'public-key': tls.reality.publicKey, 'short-id': tls.reality.shortId };
     // mihomo needs a uTLS hello for REALITY; chrome when the source named none (its converter does the same).
     p['client-fingerprint'] ??= 'chrome';
   }
-  if (tls.echConfig !== undefined && tls.echConfig !== '') p['ech-opts'] = { enable: true, config: tls.echConfig };
+  if (tls.echConfig !== undefined && tls.echConfig !== '') {
+    if (!caps.ech) return reject(C.unsupportedSecurity, `mihomo ${type} has no ECH setting`);
+    p['ech-opts'] = { enable: true, config: tls.echConfig };
+  }
   if (tls.disableSni === true) return reject(C.unsupportedSecurity, 'mihomo can disable SNI only on tuic');
   return undefined;
 }
@@ -238,13 +252,20 @@ function transportKeys(t: Transport, p: Proxy, allowed: ReadonlySet<Transport['t
       p['network'] = 'xhttp';
       p['xhttp-opts'] = { path: t.path === '' ? '/' : t.path, host: t.host, mode: t.mode };
       return undefined;
-    case 'kcp':
+    case 'kcp': {
+      const header = t.headerType ?? 'none';
+      if (!KCP_HEADERS.has(header)) return reject(C.unsupportedTransport, `mihomo has no mKCP header ${header}`);
+      p['network'] = 'mkcp';
+      p['mkcp-opts'] = { header: header === 'none' ? undefined : header, seed: nonEmpty(t.seed) };
+      return undefined;
+    }
     case 'quic':
-      return reject(C.unsupportedTransport, `mihomo has no ${t.type} transport`);
+      return reject(C.unsupportedTransport, 'mihomo has no QUIC transport');
   }
 }
 
-const VMESS_TRANSPORTS = new Set<Transport['type']>(['tcp', 'http', 'h2', 'ws', 'httpupgrade', 'grpc']);
+// mKCP is vmess-only in mihomo (adapter/outbound/vmess.go dialContext).
+const VMESS_TRANSPORTS = new Set<Transport['type']>(['tcp', 'http', 'h2', 'ws', 'httpupgrade', 'grpc', 'kcp']);
 const VLESS_TRANSPORTS = new Set<Transport['type']>(['tcp', 'http', 'h2', 'ws', 'httpupgrade', 'grpc', 'xhttp']);
 const TROJAN_TRANSPORTS = new Set<Transport['type']>(['tcp', 'ws', 'httpupgrade', 'grpc']);
 
@@ -253,7 +274,7 @@ function vmess(c: VmessConfig): Proxy | Rejection {
   const p: Proxy = { ...base('vmess', c), uuid: c.uuid, alterId: c.alterId, cipher: c.cipher, udp: true };
   if (c.tls.enabled) {
     p['tls'] = true;
-    const problem = tlsKeys(c.tls, p, 'servername', true);
+    const problem = tlsKeys(c.tls, p, V2RAY_TLS, c.server);
     if (problem !== undefined) return problem;
   }
   const problem = transportKeys(c.transport, p, VMESS_TRANSPORTS, 'vmess');
@@ -268,7 +289,7 @@ function vless(c: VlessConfig): Proxy | Rejection {
   if (c.encryption !== '' && c.encryption !== 'none') p['encryption'] = c.encryption;
   if (c.tls.enabled) {
     p['tls'] = true;
-    const problem = tlsKeys(c.tls, p, 'servername', true);
+    const problem = tlsKeys(c.tls, p, V2RAY_TLS, c.server);
     if (problem !== undefined) return problem;
   }
   const problem = transportKeys(c.transport, p, VLESS_TRANSPORTS, 'vless');
@@ -280,7 +301,7 @@ function vless(c: VlessConfig): Proxy | Rejection {
 function trojan(c: TrojanConfig): Proxy | Rejection {
   if (!c.tls.enabled) return reject(C.unsupportedSecurity, 'mihomo trojan always runs TLS; this node has TLS off');
   const p: Proxy = { ...base('trojan', c), password: c.password, udp: true };
-  const problem = tlsKeys(c.tls, p, 'sni', true);
+  const problem = tlsKeys(c.tls, p, TROJAN_TLS, c.server);
   if (problem !== undefined) return problem;
   const transportProblem = transportKeys(c.transport, p, TROJAN_TRANSPORTS, 'trojan');
   if (transportProblem !== undefined) return transportProblem;
@@ -290,6 +311,9 @@ function trojan(c: TrojanConfig): Proxy | Rejection {
 function shadowsocks(c: ShadowsocksConfig): Proxy | Rejection {
   const cipher = c.method === 'chacha20-poly1305' ? 'chacha20-ietf-poly1305' : c.method;
   if (!SS_CIPHERS.has(cipher)) return reject(C.unsupportedCipher, `mihomo has no shadowsocks cipher ${c.method}`);
+  if (cipher.startsWith('2022-blake3-chacha') && c.password.includes(':')) {
+    return reject(C.unsupportedCipher, 'Shadowsocks 2022 multi-user keys (EIH) need an AES cipher, not chacha');
+  }
   const p: Proxy = { ...base('ss', c), cipher, password: c.password, udp: true };
   if (c.udpOverTcp === true) p['udp-over-tcp'] = true;
   if (c.plugin !== undefined) {
@@ -318,7 +342,8 @@ function ssPlugin(plugin: NonNullable<ShadowsocksConfig['plugin']>, p: Proxy): R
         host: nonEmpty(opts.get('host')),
         path: nonEmpty(opts.get('path')),
         tls: opts.has('tls') ? true : undefined,
-        mux: opts.has('mux') && opts.get('mux') !== '0' && opts.get('mux') !== 'false' ? true : undefined,
+        // v2ray-plugin and mihomo both multiplex unless told not to.
+        mux: opts.get('mux') === '0' || opts.get('mux') === 'false' ? false : undefined,
       };
       return undefined;
     }
@@ -336,7 +361,10 @@ function ssPlugin(plugin: NonNullable<ShadowsocksConfig['plugin']>, p: Proxy): R
   }
 }
 
-function shadowsocksr(c: ShadowsocksRConfig): Proxy {
+function shadowsocksr(c: ShadowsocksRConfig): Proxy | Rejection {
+  if (!SSR_CIPHERS.has(c.method)) return reject(C.unsupportedCipher, `mihomo has no ShadowsocksR cipher ${c.method}`);
+  if (!SSR_OBFS.has(c.obfs)) return reject(C.unsupportedOption, `mihomo has no ShadowsocksR obfs ${c.obfs}`);
+  if (!SSR_PROTOCOLS.has(c.protocolName)) return reject(C.unsupportedOption, `mihomo has no ShadowsocksR protocol ${c.protocolName}`);
   return {
     ...base('ssr', c),
     cipher: c.method,
@@ -358,29 +386,38 @@ function portsText(port: number, ranges: readonly PortRange[] | undefined): stri
 }
 
 function hysteria(c: HysteriaConfig): Proxy | Rejection {
+  // mihomo refuses a hysteria v1 proxy without both bandwidths ("invaild upload speed").
+  if (c.upMbps === undefined || c.downMbps === undefined || c.upMbps <= 0 || c.downMbps <= 0) {
+    return reject(C.missingRequiredField, 'mihomo hysteria requires up and down bandwidth; the config has none');
+  }
   const p: Proxy = { ...base('hysteria', c), 'auth-str': nonEmpty(c.authStr) };
   p['ports'] = portsText(c.port, c.ports);
-  if (c.upMbps !== undefined) p['up'] = `${c.upMbps} Mbps`;
-  if (c.downMbps !== undefined) p['down'] = `${c.downMbps} Mbps`;
+  p['up'] = speed(c.upMbps);
+  p['down'] = speed(c.downMbps);
   if (c.obfs !== undefined && c.obfs !== '') p['obfs'] = c.obfs;
   if (c.transportProtocol !== undefined && c.transportProtocol !== '') p['protocol'] = c.transportProtocol;
-  const problem = tlsKeys(c.tls, p, 'sni', false);
+  const problem = tlsKeys(c.tls, p, QUIC_TLS, c.server);
   if (problem !== undefined) return problem;
   p['udp'] = true;
   return p;
+}
+
+/** mihomo parses `N Mbps` with an integer N; fractions go down a unit. */
+function speed(mbps: number): string {
+  return Number.isInteger(mbps) ? `${mbps} Mbps` : `${Math.round(mbps * 1000)} Kbps`;
 }
 
 function hysteria2(c: Hysteria2Config): Proxy | Rejection {
   const p: Proxy = { ...base('hysteria2', c), password: c.password };
   p['ports'] = portsText(c.port, c.ports);
   if (c.hopInterval !== undefined && c.hopInterval > 0) p['hop-interval'] = c.hopInterval;
-  if (c.upMbps !== undefined) p['up'] = `${c.upMbps} Mbps`;
-  if (c.downMbps !== undefined) p['down'] = `${c.downMbps} Mbps`;
+  if (c.upMbps !== undefined && c.upMbps > 0) p['up'] = speed(c.upMbps);
+  if (c.downMbps !== undefined && c.downMbps > 0) p['down'] = speed(c.downMbps);
   if (c.obfs !== undefined) {
     p['obfs'] = c.obfs.type;
     p['obfs-password'] = c.obfs.password;
   }
-  const problem = tlsKeys(c.tls, p, 'sni', false);
+  const problem = tlsKeys(c.tls, p, QUIC_TLS, c.server);
   if (problem !== undefined) return problem;
   p['udp'] = true;
   return p;
@@ -391,7 +428,7 @@ function tuic(c: TuicConfig): Proxy | Rejection {
   if (c.congestionControl !== undefined) p['congestion-controller'] = c.congestionControl;
   if (c.udpRelayMode !== undefined) p['udp-relay-mode'] = c.udpRelayMode;
   if (c.zeroRtt === true) p['reduce-rtt'] = true;
-  const problem = tlsKeys({ ...c.tls, disableSni: false }, p, 'sni', false);
+  const problem = tlsKeys({ ...c.tls, disableSni: false }, p, QUIC_TLS, c.server);
   if (problem !== undefined) return problem;
   if (c.tls.disableSni === true) p['disable-sni'] = true;
   p['udp'] = true;
@@ -427,11 +464,7 @@ function socks(c: SocksConfig): Proxy | Rejection {
   const p: Proxy = { ...base('socks5', c), username: nonEmpty(c.username), password: nonEmpty(c.password), udp: true };
   if (c.tls?.enabled === true) {
     p['tls'] = true;
-    if (c.tls.serverName !== undefined && c.tls.serverName !== '' && c.tls.serverName !== c.server) {
-      return reject(C.unsupportedSecurity, 'mihomo socks5 has no SNI setting');
-    }
-    const { serverName: _sni, ...rest } = c.tls;
-    const problem = tlsKeys(rest, p, 'sni', false);
+    const problem = tlsKeys(c.tls, p, SOCKS_TLS, c.server);
     if (problem !== undefined) return problem;
   }
   return p;
@@ -441,7 +474,7 @@ function http(c: HttpProxyConfig): Proxy | Rejection {
   const p: Proxy = { ...base('http', c), username: nonEmpty(c.username), password: nonEmpty(c.password) };
   if (c.tls.enabled) {
     p['tls'] = true;
-    const problem = tlsKeys(c.tls, p, 'sni', false);
+    const problem = tlsKeys(c.tls, p, HTTP_TLS, c.server);
     if (problem !== undefined) return problem;
   }
   return p;
@@ -449,7 +482,7 @@ function http(c: HttpProxyConfig): Proxy | Rejection {
 
 function anytls(c: AnyTlsConfig): Proxy | Rejection {
   const p: Proxy = { ...base('anytls', c), password: c.password };
-  const problem = tlsKeys(c.tls, p, 'sni', false);
+  const problem = tlsKeys(c.tls, p, ANYTLS_TLS, c.server);
   if (problem !== undefined) return problem;
   p['udp'] = true;
   return p;

@@ -205,6 +205,9 @@ function trojan(c: TrojanConfig): JsonObject | Rejection {
 function shadowsocks(c: ShadowsocksConfig): JsonObject | Rejection {
   const method = c.method === 'chacha20-poly1305' ? 'chacha20-ietf-poly1305' : c.method;
   if (!SS_METHODS.has(method)) return reject(C.unsupportedCipher, `sing-box has no shadowsocks method ${c.method}`);
+  if (method === '2022-blake3-chacha20-poly1305' && c.password.includes(':')) {
+    return reject(C.unsupportedCipher, 'Shadowsocks 2022 multi-user keys (EIH) need an AES cipher, not chacha20');
+  }
   const body: JsonObject = { type: 'shadowsocks', ...server(c), method, password: c.password };
   if (c.plugin !== undefined) {
     if (c.plugin.name !== 'obfs-local' && c.plugin.name !== 'v2ray-plugin') {
@@ -353,6 +356,7 @@ function tlsBlock(tls: TlsSettings): JsonObject | Rejection {
     return reject(C.unsupportedSecurity, `sing-box has no uTLS fingerprint ${fingerprint}`);
   }
   if (tls.reality !== undefined) {
+    if (tls.echConfig !== undefined && tls.echConfig !== '') return reject(C.unsupportedSecurity, 'sing-box refuses REALITY together with ECH');
     if (tls.reality.shortId.length % 2 === 1) {
       return reject(C.unrepresentableValue, `REALITY short id ${tls.reality.shortId} has an odd number of hex digits`);
     }
@@ -416,6 +420,7 @@ function transportBlock(t: Transport, tlsOn: boolean): JsonObject | Rejection | 
       return body;
     }
     case 'quic':
+      if (!tlsOn) return reject(C.unsupportedTransport, 'sing-box runs the QUIC transport only with TLS');
       if ((t.security !== undefined && t.security !== 'none') || (t.headerType !== undefined && t.headerType !== 'none')) {
         return reject(C.unsupportedTransport, 'sing-box QUIC transport has no security or header settings');
       }

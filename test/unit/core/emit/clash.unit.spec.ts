@@ -74,6 +74,13 @@ describe('emitClash', () => {
     expect(proxy(p, 'ss shadow-tls')).toMatchObject({ plugin: 'shadow-tls', 'plugin-opts': { host: 'www.apple.com', password: 'stpass', version: 3 } });
   });
 
+  it('maps vmess mKCP to network mkcp and refuses headers mihomo would silently ignore', () => {
+    const p = proxy(profile(emitClash([S.vmessKcpLegacy]).output), S.vmessKcpLegacy.name);
+    expect(p).toMatchObject({ network: 'mkcp', alterId: 64, cipher: 'aes-128-gcm' });
+    const dns = emitClash([{ ...S.vmessKcpLegacy, transport: { type: 'kcp', headerType: 'dns' } }]);
+    expect(dns.incompatible[0]?.code).toBe('UNSUPPORTED_TRANSPORT');
+  });
+
   it('splits WireGuard addresses into ip and ipv6', () => {
     const p = proxy(profile(emitClash([S.wireguard]).output), 'warp');
     expect(p).toMatchObject({ ip: '172.16.0.2', ipv6: '2606:4700:110:8758:a54c:ef3b:14c6:9cfd', reserved: [242, 128, 94], 'persistent-keepalive': 5 });
@@ -89,8 +96,8 @@ describe('emitClash', () => {
     const codes = Object.fromEntries(result.incompatible.map((i) => [i.name, i.code]));
     expect(codes).toEqual({
       [S.vlessXhttpExtra.name]: 'UNSUPPORTED_TRANSPORT',
-      [S.vmessKcpLegacy.name]: 'UNSUPPORTED_TRANSPORT',
       [S.trojanNoTls.name]: 'UNSUPPORTED_SECURITY',
+      [S.hysteriaNoBandwidth.name]: 'MISSING_REQUIRED_FIELD',
       [S.socks4.name]: 'UNSUPPORTED_OPTION',
       [S.naive.name]: 'UNSUPPORTED_PROTOCOL',
     });
