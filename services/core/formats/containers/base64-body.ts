@@ -24,6 +24,12 @@ export function compactBase64(text: string): string | undefined {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (isSpace(c)) {
+      // Spaces only at the edges of lines (MIME wraps break lines, never words): "a b c" is text.
+      if ((c === 32 || c === 9) && data > 0) {
+        let j = i + 1;
+        while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+        if (j < text.length && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) return undefined;
+      }
       if (i > start) out += text.slice(start, i);
       start = i + 1;
       continue;

@@ -63,17 +63,21 @@ export function readClashYaml(text: string, collector: Collector): void {
   }
 
   // The whole stream (anchors defined elsewhere, odd layouts, multi-document).
+  let reason = `nesting deeper than ${collector.limits.maxDepth}`;
   if (maxBracketDepth(text) <= collector.limits.maxDepth) {
     const docs = parseAllDocuments(text, opts);
-    const values = Array.isArray(docs) && docs.every((d) => d.errors.length === 0) ? docs.map((d) => safeToJs(d, opts)) : undefined;
-    if (values !== undefined && values.every((v) => v !== INVALID)) {
+    const list = Array.isArray(docs) ? docs : [];
+    const firstError = list.flatMap((d) => d.errors)[0];
+    const values = firstError === undefined ? list.map((d) => safeToJs(d, opts)) : [];
+    reason = firstError?.message.split('\n')[0] ?? 'too many aliases';
+    if (firstError === undefined && values.every((v) => v !== INVALID)) {
       let found = false;
       for (const v of values) {
         if (!isObj(v)) continue;
-        const list = v['proxies'] ?? v['Proxy'];
-        if (Array.isArray(list)) {
+        const proxies = v['proxies'] ?? v['Proxy'];
+        if (Array.isArray(proxies)) {
           found = true;
-          read(list);
+          read(proxies);
         }
       }
       if (!found) collector.note(DIAGNOSTIC_CODES.unknownContainer, 'error', 'YAML has no proxies list', undefined, 'clash');
@@ -82,24 +86,23 @@ export function readClashYaml(text: string, collector: Collector): void {
   }
 
   // Invalid YAML (string templating): recover entry by entry so one bad proxy loses only itself.
-  if (blocks.length === 0) {
-    collector.note(DIAGNOSTIC_CODES.invalidYaml, 'error', 'YAML does not parse and has no proxies block to recover', undefined, 'clash');
+  const items = blocks.flatMap((block) => blockItems(lines, block));
+  if (items.length === 0) {
+    collector.note(DIAGNOSTIC_CODES.invalidYaml, 'error', `YAML does not parse (${reason}) and has no proxy items to recover`, undefined, 'clash');
     return;
   }
-  for (const block of blocks) {
-    for (const item of blockItems(lines, block)) {
-      if (collector.full()) return;
-      index++;
-      const src = lines.slice(item.start, item.end).join('\n');
-      const doc = parseDocument(src, opts);
-      const value = doc.errors.length === 0 ? safeToJs(doc, opts) : INVALID;
-      if (Array.isArray(value) && value.length === 1) {
-        readClashItem(value[0], index, collector);
-      } else {
-        const type = /\btype\s*:\s*"?([A-Za-z0-9-]+)/.exec(src)?.[1]?.toLowerCase() ?? 'unknown';
-        const reason = doc.errors[0]?.message.split('\n')[0] ?? 'not a single proxy';
-        collector.note(DIAGNOSTIC_CODES.invalidYaml, 'error', `proxy at body line ${item.start + 1} is not valid YAML: ${reason}`, index, `clash:${type}`);
-      }
+  for (const item of items) {
+    if (collector.full()) return;
+    index++;
+    const src = lines.slice(item.start, item.end).join('\n');
+    const doc = parseDocument(src, opts);
+    const value = doc.errors.length === 0 ? safeToJs(doc, opts) : INVALID;
+    if (Array.isArray(value) && value.length === 1) {
+      readClashItem(value[0], index, collector);
+    } else {
+      const type = /\btype\s*:\s*"?([A-Za-z0-9-]+)/.exec(src)?.[1]?.toLowerCase() ?? 'unknown';
+      const why = doc.errors[0]?.message.split('\n')[0] ?? 'not a single proxy';
+      collector.note(DIAGNOSTIC_CODES.invalidYaml, 'error', `proxy at body line ${item.start + 1} is not valid YAML: ${why}`, index, `clash:${type}`);
     }
   }
 }

@@ -6,7 +6,7 @@ import { parseSurgeLine, readSurgeLine } from './surge-line.ts';
 
 /** `[section]` name of a line, lower-cased, or undefined. */
 export function sectionName(line: string): string | undefined {
-  const m = /^\[([^\]\n]{1,40})\]$/.exec(line);
+  const m = /^\[([A-Za-z][A-Za-z0-9 _-]{0,39})\]$/.exec(line);
   return m === null ? undefined : (m[1] as string).trim().toLowerCase();
 }
 

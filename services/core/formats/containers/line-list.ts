@@ -1,13 +1,11 @@
 import { DIAGNOSTIC_CODES } from '../../model/diagnostic.ts';
-import { splitLinks } from './glued-links.ts';
+import { splitGluedLinks } from '../links/split-glued-links.ts';
 import type { Collector } from './collector.ts';
 import { schemeOf } from './collector.ts';
 import { forEachLine, schemeLength, trimLine } from './lines.ts';
 import { readMetadataComment } from './metadata-line.ts';
 import { QX_KEYWORDS, parseQuantumultXLine, readQuantumultXLine } from './quantumult-x-line.ts';
 import { SURGE_TYPES, parseSurgeLine, readSurgeLine } from './surge-line.ts';
-
-const CHAIN = ' -> ';
 
 /**
  * A plain list (formats.md §3.1): one link per line; blank lines skipped; `#` / `//` lines
@@ -36,13 +34,8 @@ export function readLine(line: string, n: number, collector: Collector): void {
     return;
   }
   if (schemeLength(line) > 0) {
-    const chain = line.indexOf(CHAIN);
-    if (chain > 0 && schemeLength(trimLine(line.slice(chain + CHAIN.length))) > 0) {
-      // hiddify detour chain `linkA -> linkB`: no standalone node to take from it.
-      collector.note(DIAGNOSTIC_CODES.unsupportedEntry, 'error', 'detour chain (linkA -> linkB) is not supported', n, schemeOf(line));
-      return;
-    }
-    const links = splitLinks(line);
+    // Detour chains (`A -> B`) stay one entry; parseLink reports them.
+    const links = splitGluedLinks(line);
     if (links.length > 1) {
       collector.note(DIAGNOSTIC_CODES.gluedLinks, 'warning', `${links.length} links glued on one line`, n, schemeOf(line));
     }
