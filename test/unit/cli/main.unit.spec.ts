@@ -79,9 +79,11 @@ describe('submerge convert (process)', () => {
 
   it('runs through npm run cli from the checkout', async () => {
     const out = await new Promise<string>((done, fail) => {
-      execFile('npm', ['run', '-s', 'cli', '--', 'convert', '--to', 'uri', '-q', join(dir, 'sub.txt')], { cwd: resolve(import.meta.dirname, '../../..') }, (error, stdout) =>
-        error ? fail(error) : done(stdout),
-      );
+      const args = ['run', '-s', 'cli', '--', 'convert', '--to', 'uri', '-q', join(dir, 'sub.txt')];
+      execFile('npm', args, { cwd: resolve(import.meta.dirname, '../../..') }, (error, stdout) => {
+        if (error === null) done(stdout);
+        else fail(error);
+      });
     });
     expect(out.trimEnd().split('\n')).toHaveLength(3);
   });
