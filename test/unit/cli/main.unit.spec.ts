@@ -82,7 +82,7 @@ describe('submerge convert (process)', () => {
       const args = ['run', '-s', 'cli', '--', 'convert', '--to', 'uri', '-q', join(dir, 'sub.txt')];
       execFile('npm', args, { cwd: resolve(import.meta.dirname, '../../..') }, (error, stdout) => {
         if (error === null) done(stdout);
-        else fail(error);
+        else fail(new Error(error.message));
       });
     });
     expect(out.trimEnd().split('\n')).toHaveLength(3);
