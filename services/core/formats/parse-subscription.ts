@@ -93,12 +93,16 @@ function readBody(text: string, collector: Collector, base64Layers: number): Con
 }
 
 function readJson(text: string, collector: Collector): ContainerFormat {
+  if (maxBracketDepth(text) > collector.limits.maxDepth) {
+    collector.note(DIAGNOSTIC_CODES.invalidJson, 'error', `JSON nests deeper than ${collector.limits.maxDepth} levels`);
+    return CONTAINER_FORMATS.unknown;
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
     // `{proxies: [...]}` is YAML flow syntax, not JSON: give YAML its chance.
-    if (/^\s*\{?\s*"?(proxies|Proxy)"?\s*:/m.test(text) && maxBracketDepth(text) <= collector.limits.maxDepth) {
+    if (/^\s*\{?\s*"?(proxies|Proxy)"?\s*:/m.test(text)) {
       readClashYaml(text, collector);
       return CONTAINER_FORMATS.clash;
     }

@@ -2,6 +2,7 @@ import { parseAllDocuments, parseDocument } from 'yaml';
 import type { DocumentOptions, ParseOptions as YamlParseOptions, SchemaOptions, ToJSOptions } from 'yaml';
 import { DIAGNOSTIC_CODES } from '../../model/diagnostic.ts';
 import { readClashEntry } from './clash-entry.ts';
+import { parseFlowItem } from './flow-yaml.ts';
 import type { Collector } from './collector.ts';
 import { maxBracketDepth } from './nesting.ts';
 import { isObj, str } from './values.ts';
@@ -43,6 +44,11 @@ export function readClashYaml(text: string, collector: Collector): void {
   let fallback = blocks.length === 0;
   const parsed: unknown[][] = [];
   for (const block of blocks) {
+    const quick = readFlowBlock(lines, block);
+    if (quick !== undefined) {
+      parsed.push(quick);
+      continue;
+    }
     const src = lines.slice(block.start, block.end).join('\n');
     if (maxBracketDepth(src) > collector.limits.maxDepth) {
       collector.note(DIAGNOSTIC_CODES.invalidYaml, 'error', `nesting deeper than ${collector.limits.maxDepth}`, block.start + 1, 'clash');
@@ -125,6 +131,27 @@ export function readClashItem(item: unknown, index: number, collector: Collector
   }
   const type = (str(item['type']) ?? 'unknown').toLowerCase();
   collector.entry(readClashEntry(item), index, `clash:${type}`);
+}
+
+const BARE_PROXIES_KEY = /^(proxies|Proxy)[ \t]*:[ \t]*(#.*)?$/;
+
+/**
+ * The common generated layout, one flow mapping per item line, read without the YAML
+ * library (see flow-yaml.ts); undefined when the block has any other shape.
+ */
+function readFlowBlock(lines: readonly string[], block: Block): unknown[] | undefined {
+  if (!BARE_PROXIES_KEY.test(lines[block.start] as string)) return undefined;
+  const out: unknown[] = [];
+  for (const item of blockItems(lines, block)) {
+    for (let i = item.start + 1; i < item.end; i++) {
+      const rest = (lines[i] as string).trimStart();
+      if (rest !== '' && !rest.startsWith('#')) return undefined;
+    }
+    const value = parseFlowItem(lines[item.start] as string);
+    if (value === undefined) return undefined;
+    out.push(value);
+  }
+  return out;
 }
 
 interface Block {

@@ -160,6 +160,11 @@ describe('parseSubscription', () => {
     expect(r.configs.map((p) => p.origin.from)).toEqual(['trojan', 'quantumult-x:trojan', 'surge:trojan']);
   });
 
+  it('refuses JSON nested deeper than maxDepth with INVALID_JSON', () => {
+    const r = parseSubscription(`{"outbounds": ${'['.repeat(100)}${']'.repeat(100)}}`);
+    expect(r).toMatchObject({ container: 'unknown', configs: [], diagnostics: [{ code: 'INVALID_JSON' }] });
+  });
+
   it('never throws on hostile input', () => {
     for (const body of ['\u0000'.repeat(100), '{'.repeat(10000), `proxies: ${'{'.repeat(10000)}`, '[Proxy]\n= , ,', 'vmess://', '://', '=====']) {
       expect(() => parseSubscription(body)).not.toThrow();
