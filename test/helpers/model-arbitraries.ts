@@ -539,7 +539,14 @@ export const hysteria2Arb: fc.Arbitrary<Hysteria2Config> = fc
     ),
     tls: tlsArb({ alwaysOn: true, utls: false, pin: true }),
   })
-  .map((c) => compact<Hysteria2Config>({ protocol: 'hysteria2', ...c }));
+  // A hop interval without port hopping means nothing.
+  .map((c) =>
+    compact<Hysteria2Config>({
+      protocol: 'hysteria2',
+      ...c,
+      hopInterval: c.ports === undefined ? undefined : c.hopInterval,
+    }),
+  );
 
 export const tuicArb: fc.Arbitrary<TuicConfig> = fc
   .record({
