@@ -89,17 +89,23 @@ export function decodeBase64(text: string): Base64Decoded | undefined {
   return { bytes, junkCut };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** Decode lenient base64 into UTF-8 text; undefined when it is not base64 or not UTF-8. */
 export function decodeBase64Text(text: string): { text: string; junkCut: boolean } | undefined {
   const decoded = decodeBase64(text);
   if (decoded === undefined) return undefined;
-  try {
-    return { text: utf8.decode(decoded.bytes), junkCut: decoded.junkCut };
-  } catch {
-    return undefined;
+  // Buffer's decoder is several times faster than a fatal TextDecoder; it marks invalid
+  // UTF-8 with U+FFFD, and only then is the strict decoder asked to confirm.
+  const out = (decoded.bytes as Buffer).toString('utf8');
+  if (out.indexOf('\uFFFD') !== -1) {
+    try {
+      fatalUtf8.decode(decoded.bytes);
+    } catch {
+      return undefined;
+    }
   }
+  return { text: out.charCodeAt(0) === 0xfeff ? out.slice(1) : out, junkCut: decoded.junkCut };
 }
 
 /** Strict check for a whole string being base64 (either alphabet, optional padding). */

@@ -35,41 +35,36 @@ function isStripped(c: number): boolean {
  * bound the length (never splitting a surrogate pair). Never throws.
  */
 export function cleanName(raw: string): CleanedName {
-  let ascii = true;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e) {
-      ascii = false;
-      break;
-    }
-  }
   let name: string;
   let stripped = false;
-  if (ascii) {
+  let plain = true;
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 0x20 && c <= 0x7e) continue;
+    plain = false;
+    let drop = isStripped(c);
+    if (!drop && c >= 0xd800 && c <= 0xdfff) {
+      // Keep well-formed surrogate pairs, drop lone halves (invalid UTF-16, unencodable).
+      const next = raw.charCodeAt(i + 1);
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        i += 1;
+        continue;
+      }
+      drop = true;
+    }
+    if (drop) {
+      out += raw.slice(from, i);
+      from = i + 1;
+      stripped = true;
+    }
+  }
+  if (plain) {
     name = raw.trim();
   } else {
-    let out = '';
-    let from = 0;
-    for (let i = 0; i < raw.length; i++) {
-      const c = raw.charCodeAt(i);
-      let drop = isStripped(c);
-      if (!drop && c >= 0xd800 && c <= 0xdfff) {
-        // Keep well-formed surrogate pairs, drop lone halves (invalid UTF-16, unencodable).
-        const next = raw.charCodeAt(i + 1);
-        if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-          i += 1;
-          continue;
-        }
-        drop = true;
-      }
-      if (drop) {
-        out += raw.slice(from, i);
-        from = i + 1;
-        stripped = true;
-      }
-    }
-    out = from === 0 ? raw : out + raw.slice(from);
-    name = out.normalize('NFC').trim();
+    if (from > 0) out += raw.slice(from);
+    name = (from === 0 ? raw : out).normalize('NFC').trim();
   }
   let truncated = false;
   if (name.length > MAX_NAME_LENGTH) {

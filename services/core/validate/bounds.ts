@@ -3,7 +3,6 @@ export const BOUNDS = {
   credential: 1024,
   path: 2048,
   headerHost: 255,
-  serviceName: 1024,
   xhttpExtra: 16384,
   token: 64,
   pluginOpts: 4096,

@@ -125,35 +125,47 @@ export function formatIpv6(groups: readonly number[]): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
 
-function isLabelChar(c: number): boolean {
-  return (
-    (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f
-  );
-}
+const SCAN_INVALID = -1;
+const SCAN_OK = 0;
+const SCAN_UPPER = 1;
+const SCAN_NON_ASCII = 2;
 
-/** Domain syntax on an already lower-cased ASCII name (no trailing dot). */
-function isDomainSyntax(host: string): boolean {
-  if (host.length === 0 || host.length > MAX_HOST_LENGTH) return false;
+/**
+ * One pass over a would-be domain (no trailing dot): label syntax (letters, digits, `-`,
+ * `_`; 1-63 chars), total length, and whether it needs lower-casing or IDN conversion.
+ * A numeric or hex top label is an IPv4 in disguise for inet_aton (127.1, 0x7f.1,
+ * 2130706433): never a domain, and not a canonical address either.
+ */
+function scanDomain(host: string): number {
+  const n = host.length;
+  if (n === 0 || n > MAX_HOST_LENGTH) return SCAN_INVALID;
+  let result = SCAN_OK;
   let labelLen = 0;
-  let lastLabelStart = 0;
-  for (let i = 0; i < host.length; i++) {
+  let allDigits = true;
+  let hexish = true;
+  for (let i = 0; i < n; i++) {
     const c = host.charCodeAt(i);
     if (c === 0x2e) {
-      if (labelLen === 0) return false;
+      if (labelLen === 0) return SCAN_INVALID;
       labelLen = 0;
-      lastLabelStart = i + 1;
+      allDigits = true;
+      hexish = true;
       continue;
     }
-    if (!isLabelChar(c)) return false;
+    if (c > 0x7e) return SCAN_NON_ASCII;
+    const isDigit = c >= 0x30 && c <= 0x39;
+    if (c >= 0x41 && c <= 0x5a) result = SCAN_UPPER;
+    else if (!isDigit && !(c >= 0x61 && c <= 0x7a) && c !== 0x2d && c !== 0x5f) return SCAN_INVALID;
+    if (!isDigit) allDigits = false;
+    const lower = c | 0x20;
+    if (labelLen === 0) hexish = c === 0x30;
+    else if (labelLen === 1) hexish = hexish && lower === 0x78;
+    else hexish = hexish && (isDigit || (lower >= 0x61 && lower <= 0x66));
     labelLen += 1;
-    if (labelLen > 63) return false;
+    if (labelLen > 63) return SCAN_INVALID;
   }
-  if (labelLen === 0) return false;
-  // A numeric or hex top label is an IPv4 in disguise for inet_aton (127.1, 0x7f.1,
-  // 2130706433): never a domain, and not a canonical address either.
-  const top = host.slice(lastLabelStart);
-  if (/^(?:0x[0-9a-f]*|[0-9]+)$/.test(top)) return false;
-  return true;
+  if (labelLen === 0 || allDigits || (hexish && labelLen >= 2)) return SCAN_INVALID;
+  return result;
 }
 
 /**
@@ -179,17 +191,10 @@ export function normaliseHost(raw: string): NormalisedHost | undefined {
     if (v4 >= 0) return { host: text, kind: 'ipv4', v4 };
   }
   if (text.charCodeAt(text.length - 1) === 0x2e) text = text.slice(0, -1);
-  let ascii = true;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) > 0x7e) {
-      ascii = false;
-      break;
-    }
-  }
-  let host = text.toLowerCase();
-  if (!ascii) {
-    host = domainToASCII(host);
-    if (host === '') return undefined;
-  }
-  return isDomainSyntax(host) ? { host, kind: 'domain' } : undefined;
+  const scan = scanDomain(text);
+  if (scan === SCAN_OK) return { host: text, kind: 'domain' };
+  if (scan === SCAN_UPPER) return { host: text.toLowerCase(), kind: 'domain' };
+  if (scan === SCAN_INVALID) return undefined;
+  const ascii = domainToASCII(text.toLowerCase());
+  return ascii !== '' && scanDomain(ascii) === SCAN_OK ? { host: ascii, kind: 'domain' } : undefined;
 }

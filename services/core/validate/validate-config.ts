@@ -99,7 +99,7 @@ function check(config: ProxyConfig, sink: DiagnosticSink, allowPrivate: boolean)
       const tls = checkTls(config.tls, sink);
       const transport = checkTransport(config.transport, sink);
       if (id === undefined || tls === undefined || transport === undefined) return undefined;
-      const out: Mutable<typeof config> = { ...config, ...base, uuid: id, cipher, tls, transport };
+      const out: Mutable<typeof config> = { ...config, name: base.name, server: base.server, port: base.port, uuid: id, cipher, tls, transport };
       return out;
     }
     case 'vless': {
@@ -112,8 +112,8 @@ function check(config: ProxyConfig, sink: DiagnosticSink, allowPrivate: boolean)
         sink.error('INVALID_VALUE', 'VLESS encryption is too long or contains control characters');
         return undefined;
       }
-      const out: Mutable<typeof config> = { ...config, ...base, uuid: id, encryption: enc, tls, transport };
-      if (config.flow === undefined || config.flow === '') delete out.flow;
+      const out: Mutable<typeof config> = { ...config, name: base.name, server: base.server, port: base.port, uuid: id, encryption: enc, tls, transport };
+      if (config.flow === undefined || config.flow === '') drop(out, 'flow');
       return out;
     }
     case 'trojan': {
@@ -121,7 +121,7 @@ function check(config: ProxyConfig, sink: DiagnosticSink, allowPrivate: boolean)
       const tls = checkTls(config.tls, sink);
       const transport = checkTransport(config.transport, sink);
       if (tls === undefined || transport === undefined) return undefined;
-      return { ...config, ...base, tls, transport };
+      return { ...config, name: base.name, server: base.server, port: base.port, tls, transport };
     }
     case 'shadowsocks':
       return checkShadowsocks(config, base, sink);
@@ -136,18 +136,18 @@ function check(config: ProxyConfig, sink: DiagnosticSink, allowPrivate: boolean)
     case 'wireguard':
       return checkWireguard(config, base, sink);
     case 'socks': {
-      const out: Mutable<typeof config> = { ...config, ...base };
+      const out: Mutable<typeof config> = { ...config, name: base.name, server: base.server, port: base.port };
       if (!optionalCredentials(out, sink)) return undefined;
       if (config.tls !== undefined) {
         const tls = checkTls(config.tls, sink);
         if (tls === undefined) return undefined;
         if (tls.enabled) out.tls = tls;
-        else delete out.tls;
+        else drop(out, 'tls');
       }
       return out;
     }
     case 'http': {
-      const out: Mutable<typeof config> = { ...config, ...base };
+      const out: Mutable<typeof config> = { ...config, name: base.name, server: base.server, port: base.port };
       if (!optionalCredentials(out, sink)) return undefined;
       const tls = checkTls(config.tls, sink);
       if (tls === undefined) return undefined;
@@ -157,15 +157,20 @@ function check(config: ProxyConfig, sink: DiagnosticSink, allowPrivate: boolean)
     case 'anytls': {
       if (!credential(config.password, sink, 'password', true)) return undefined;
       const tls = checkTls(config.tls, sink);
-      return tls === undefined ? undefined : { ...config, ...base, tls };
+      return tls === undefined ? undefined : { ...config, name: base.name, server: base.server, port: base.port, tls };
     }
     case 'naive': {
       if (!credential(config.username, sink, 'username', false)) return undefined;
       if (!credential(config.password, sink, 'password', false)) return undefined;
       const tls = checkTls(config.tls, sink);
-      return tls === undefined ? undefined : { ...config, ...base, tls };
+      return tls === undefined ? undefined : { ...config, name: base.name, server: base.server, port: base.port, tls };
     }
   }
+}
+
+/** Remove an optional field only when present: deleting turns V8 objects into slow dictionaries. */
+function drop<T extends object>(o: T, key: keyof T & string): void {
+  if (key in o) delete (o as Record<string, unknown>)[key];
 }
 
 interface Base {
@@ -210,11 +215,11 @@ function optionalCredentials(out: { username?: string; password?: string }, sink
   if (out.username !== undefined && !credential(out.username, sink, 'username', false)) return false;
   if (out.password !== undefined && !credential(out.password, sink, 'password', false)) return false;
   if (out.username === '' && (out.password === undefined || out.password === '')) {
-    delete out.username;
-    delete out.password;
+    drop(out, 'username');
+    drop(out, 'password');
   } else {
-    if (out.username === '') delete out.username;
-    if (out.password === '') delete out.password;
+    if (out.username === '') drop(out, 'username');
+    if (out.password === '') drop(out, 'password');
   }
   return true;
 }
@@ -286,13 +291,13 @@ function checkShadowsocks(config: ShadowsocksConfig, base: Base, sink: Diagnosti
     }
     if (wrong.length > 0) sink.warn('INVALID_KEY', `${method} expects ${keyBytes}-byte keys, found ${wrong.join(', ')}`);
   }
-  const out: Mutable<ShadowsocksConfig> = { ...config, ...base, method };
+  const out: Mutable<ShadowsocksConfig> = { ...config, name: base.name, server: base.server, port: base.port, method };
   if (config.plugin !== undefined) {
     const plugin = checkPlugin(config.plugin, sink);
     if (plugin === undefined) return undefined;
     out.plugin = plugin;
   }
-  if (config.udpOverTcp !== true) delete out.udpOverTcp;
+  if (config.udpOverTcp !== true) drop(out, 'udpOverTcp');
   return out;
 }
 
@@ -313,11 +318,11 @@ function checkShadowsocksR(config: ShadowsocksRConfig, base: Base, sink: Diagnos
     return undefined;
   }
   if (!credential(config.password, sink, 'password', method !== 'none')) return undefined;
-  const out: Mutable<ShadowsocksRConfig> = { ...config, ...base, method, protocolName, obfs };
+  const out: Mutable<ShadowsocksRConfig> = { ...config, name: base.name, server: base.server, port: base.port, method, protocolName, obfs };
   for (const key of ['protocolParam', 'obfsParam'] as const) {
     const v = out[key];
     if (v === undefined) continue;
-    if (v === '') delete out[key];
+    if (v === '') drop(out, key);
     else if (!credential(v, sink, key, false)) return undefined;
   }
   return out;
@@ -348,26 +353,26 @@ function bandwidth(value: number | undefined, sink: DiagnosticSink, what: string
 }
 
 function checkHysteria(config: HysteriaConfig, base: Base, sink: DiagnosticSink): HysteriaConfig | undefined {
-  const out: Mutable<HysteriaConfig> = { ...config, ...base };
+  const out: Mutable<HysteriaConfig> = { ...config, name: base.name, server: base.server, port: base.port };
   if (config.authStr !== undefined) {
-    if (config.authStr === '') delete out.authStr;
+    if (config.authStr === '') drop(out, 'authStr');
     else if (!credential(config.authStr, sink, 'auth', false)) return undefined;
   }
   if (config.obfs !== undefined) {
-    if (config.obfs === '') delete out.obfs;
+    if (config.obfs === '') drop(out, 'obfs');
     else if (!credential(config.obfs, sink, 'obfs password', false)) return undefined;
   }
   const ports = checkPorts(config.ports, sink);
   if (ports === false) return undefined;
-  if (ports === undefined) delete out.ports;
+  if (ports === undefined) drop(out, 'ports');
   else out.ports = ports;
   const up = bandwidth(config.upMbps, sink, 'upload');
   const down = bandwidth(config.downMbps, sink, 'download');
-  if (up === undefined) delete out.upMbps;
-  if (down === undefined) delete out.downMbps;
+  if (up === undefined) drop(out, 'upMbps');
+  if (down === undefined) drop(out, 'downMbps');
   if (config.transportProtocol !== undefined) {
     const p = config.transportProtocol.trim().toLowerCase();
-    if (p === '' || p === 'udp') delete out.transportProtocol;
+    if (p === '' || p === 'udp') drop(out, 'transportProtocol');
     else if (p === 'wechat-video' || p === 'faketcp') out.transportProtocol = p;
     else {
       sink.error('INVALID_VALUE', `unknown hysteria protocol ${quote(config.transportProtocol)}`);
@@ -382,25 +387,25 @@ function checkHysteria(config: HysteriaConfig, base: Base, sink: DiagnosticSink)
 
 function checkHysteria2(config: Hysteria2Config, base: Base, sink: DiagnosticSink): Hysteria2Config | undefined {
   if (!credential(config.password, sink, 'password', false)) return undefined;
-  const out: Mutable<Hysteria2Config> = { ...config, ...base };
+  const out: Mutable<Hysteria2Config> = { ...config, name: base.name, server: base.server, port: base.port };
   const ports = checkPorts(config.ports, sink);
   if (ports === false) return undefined;
-  if (ports === undefined) delete out.ports;
+  if (ports === undefined) drop(out, 'ports');
   else out.ports = ports;
   if (config.hopInterval !== undefined) {
     if (!Number.isInteger(config.hopInterval) || config.hopInterval <= 0 || config.hopInterval > 86400) {
       sink.warn('DROPPED_FIELD', `hop interval ${String(config.hopInterval)} dropped`);
-      delete out.hopInterval;
+      drop(out, 'hopInterval');
     }
   }
   const up = bandwidth(config.upMbps, sink, 'upload');
   const down = bandwidth(config.downMbps, sink, 'download');
-  if (up === undefined) delete out.upMbps;
-  if (down === undefined) delete out.downMbps;
+  if (up === undefined) drop(out, 'upMbps');
+  if (down === undefined) drop(out, 'downMbps');
   if (config.obfs !== undefined) {
     const type = config.obfs.type.trim().toLowerCase();
     if (type === '' || type === 'none' || type === 'plain') {
-      delete out.obfs;
+      drop(out, 'obfs');
     } else if (type !== 'salamander' && type !== 'gecko') {
       sink.error('INVALID_VALUE', `unknown hysteria2 obfs ${quote(config.obfs.type)}`);
       return undefined;
@@ -425,13 +430,13 @@ function checkTuic(config: TuicConfig, base: Base, sink: DiagnosticSink): TuicCo
   const id = userId(config.uuid, sink, true);
   if (id === undefined) return undefined;
   if (!credential(config.password, sink, 'password', false)) return undefined;
-  const out: Mutable<TuicConfig> = { ...config, ...base, uuid: id };
+  const out: Mutable<TuicConfig> = { ...config, name: base.name, server: base.server, port: base.port, uuid: id };
   if (config.congestionControl !== undefined) {
     const cc = config.congestionControl.trim().toLowerCase().replace('-', '_');
     if (TUIC_CONGESTION.has(cc)) out.congestionControl = cc;
     else {
       if (cc !== '') sink.warn('DROPPED_FIELD', `unknown congestion control ${quote(config.congestionControl)} dropped`);
-      delete out.congestionControl;
+      drop(out, 'congestionControl');
     }
   }
   if (config.udpRelayMode !== undefined) {
@@ -439,10 +444,10 @@ function checkTuic(config: TuicConfig, base: Base, sink: DiagnosticSink): TuicCo
     if (m === 'native' || m === 'quic') out.udpRelayMode = m;
     else {
       if (m !== '') sink.warn('DROPPED_FIELD', `unknown UDP relay mode ${quote(config.udpRelayMode)} dropped`);
-      delete out.udpRelayMode;
+      drop(out, 'udpRelayMode');
     }
   }
-  if (config.zeroRtt !== true) delete out.zeroRtt;
+  if (config.zeroRtt !== true) drop(out, 'zeroRtt');
   const tls = checkTls({ ...config.tls, enabled: true }, sink);
   if (tls === undefined) return undefined;
   out.tls = tls;
@@ -506,27 +511,27 @@ function checkWireguard(config: WireguardConfig, base: Base, sink: DiagnosticSin
     sink.error('MISSING_FIELD', 'WireGuard interface address is missing');
     return undefined;
   }
-  const out: Mutable<WireguardConfig> = { ...config, ...base, privateKey, peerPublicKey, addresses };
-  if (psk === undefined) delete out.preSharedKey;
+  const out: Mutable<WireguardConfig> = { ...config, name: base.name, server: base.server, port: base.port, privateKey, peerPublicKey, addresses };
+  if (psk === undefined) drop(out, 'preSharedKey');
   else out.preSharedKey = psk;
   if (config.reserved !== undefined) {
     if (!config.reserved.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) {
       sink.warn('DROPPED_FIELD', 'reserved bytes outside 0-255 dropped');
-      delete out.reserved;
+      drop(out, 'reserved');
     } else if (config.reserved.every((b) => b === 0)) {
-      delete out.reserved;
+      drop(out, 'reserved');
     }
   }
   if (config.mtu !== undefined && (!Number.isInteger(config.mtu) || config.mtu < 576 || config.mtu > 65535)) {
     sink.warn('DROPPED_FIELD', `MTU ${String(config.mtu)} dropped`);
-    delete out.mtu;
+    drop(out, 'mtu');
   }
   if (config.keepalive !== undefined) {
     if (!Number.isInteger(config.keepalive) || config.keepalive < 0 || config.keepalive > 65535) {
       sink.warn('DROPPED_FIELD', `keepalive ${String(config.keepalive)} dropped`);
-      delete out.keepalive;
+      drop(out, 'keepalive');
     } else if (config.keepalive === 0) {
-      delete out.keepalive;
+      drop(out, 'keepalive');
     }
   }
   return out;

@@ -95,7 +95,7 @@ export function checkTransport(t: Transport, sink: DiagnosticSink): Transport | 
     }
     case 'grpc': {
       const name = t.serviceName;
-      if (name.length > BOUNDS.serviceName || hasControlChar(name)) {
+      if (name.length > BOUNDS.path || hasControlChar(name)) {
         sink.error('INVALID_VALUE', 'gRPC service name is too long or contains control characters');
         return undefined;
       }

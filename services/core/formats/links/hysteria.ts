@@ -48,9 +48,9 @@ function hopEndpoint(parts: LinkParts, q: QueryParams, ctx: LinkContext): HopEnd
   return ports === undefined ? { server: hp.host, port } : { server: hp.host, port, ports };
 }
 
-function hysteriaTls(q: QueryParams, sniKeys: string[]): Mutable<TlsSettings> {
+function hysteriaTls(q: QueryParams, sniKey: string, sniAlt: string): Mutable<TlsSettings> {
   const tls: Mutable<TlsSettings> = { enabled: true };
-  const sni = q.get(...sniKeys);
+  const sni = q.get(sniKey, sniAlt);
   if (sni !== undefined && sni.trim() !== '') tls.serverName = sni.trim();
   if (parseBool(q.get('insecure', 'allowinsecure', 'allow_insecure', 'skip-cert-verify')) === true) tls.insecure = true;
   const alpn = splitList(q.get('alpn'));
@@ -75,7 +75,7 @@ export const parseHysteria: SchemeParser = (after, ctx) => {
     name: fragmentName(parts.fragment),
     server: ep.server,
     port: ep.port,
-    tls: hysteriaTls(q, ['peer', 'sni']),
+    tls: hysteriaTls(q, 'peer', 'sni'),
   };
   if (ep.ports !== undefined) out.ports = ep.ports;
   // Links may carry both `auth` and `auth_str` (V40): prefer `auth`; userinfo as a last resort.
@@ -102,7 +102,7 @@ export const parseHysteria2: SchemeParser = (after, ctx) => {
   const q = parseQuery(parts.query);
   const ep = hopEndpoint(parts, q, ctx);
   if (ep === undefined) return undefined;
-  const tls = hysteriaTls(q, ['sni', 'peer']);
+  const tls = hysteriaTls(q, 'sni', 'peer');
   const out: Mutable<Hysteria2Config> = {
     protocol: 'hysteria2',
     name: fragmentName(parts.fragment),

@@ -7,7 +7,7 @@ import { looksPercentEncoded, percentDecode } from '../../text/percent-decode.ts
  */
 export interface QueryParams {
   /** Decoded value of the first of the keys present (keys lower-case). */
-  get(...keys: string[]): string | undefined;
+  get(a: string, b?: string, c?: string, d?: string, e?: string): string | undefined;
   /** Raw (undecoded) value. */
   raw(key: string): string | undefined;
   has(key: string): boolean;
@@ -16,13 +16,54 @@ export interface QueryParams {
   keys(): IterableIterator<string>;
 }
 
-const EMPTY: QueryParams = {
-  get: () => undefined,
-  raw: () => undefined,
-  has: () => false,
-  duplicates: [],
-  keys: () => [][Symbol.iterator](),
-};
+// A class, not a closure factory: one is made per link on the hot path (see diagnostic-sink.ts).
+class Params implements QueryParams {
+  constructor(
+    private readonly map: Map<string, string>,
+    readonly duplicates: readonly string[],
+  ) {}
+
+  // Positional alternatives instead of a rest array: this runs ~20 times per link.
+  get(a: string, b?: string, c?: string, d?: string, e?: string): string | undefined {
+    const m = this.map;
+    let v = m.get(a);
+    if (v === undefined && b !== undefined) {
+      v = m.get(b);
+      if (v === undefined && c !== undefined) {
+        v = m.get(c);
+        if (v === undefined && d !== undefined) {
+          v = m.get(d);
+          if (v === undefined && e !== undefined) v = m.get(e);
+        }
+      }
+    }
+    return v === undefined ? undefined : percentDecode(v);
+  }
+
+  raw(key: string): string | undefined {
+    return this.map.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.map.has(key);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.map.keys();
+  }
+}
+
+const NO_DUPLICATES: readonly string[] = Object.freeze([]);
+const EMPTY: QueryParams = new Params(new Map(), NO_DUPLICATES);
+
+/** Lower-case and trim a key, allocating only when it is not already in that form. */
+function normaliseKey(key: string): string {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || c <= 0x20 || c > 0x7e) return key.trim().toLowerCase();
+  }
+  return key;
+}
 
 export function parseQuery(query: string | undefined): QueryParams {
   if (query === undefined || query === '') return EMPTY;
@@ -44,7 +85,7 @@ export function parseQuery(query: string | undefined): QueryParams {
         key = query.slice(start, eq);
         value = query.slice(eq + 1, end);
       }
-      key = key.trim().toLowerCase();
+      key = normaliseKey(key);
       if (key !== '') {
         const prev = map.get(key);
         if (prev === undefined) map.set(key, value);
@@ -53,19 +94,7 @@ export function parseQuery(query: string | undefined): QueryParams {
     }
     start = end + 1;
   }
-  return {
-    get(...keys: string[]) {
-      for (const k of keys) {
-        const v = map.get(k);
-        if (v !== undefined) return percentDecode(v);
-      }
-      return undefined;
-    },
-    raw: (key) => map.get(key),
-    has: (key) => map.has(key),
-    duplicates: duplicates ?? [],
-    keys: () => map.keys(),
-  };
+  return new Params(map, duplicates ?? NO_DUPLICATES);
 }
 
 /** Query-string booleans: `1`/`true`/`yes`/`on` are true; anything else (incl. `0`, '') is false. */

@@ -9,11 +9,11 @@ import { decodeTwiceIfNeeded, parseBool, splitList } from './query.ts';
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Decode a path-like param (once, twice when double-encoded, with a warning). */
-export function pathParam(q: QueryParams, sink: DiagnosticSink, ...keys: string[]): string | undefined {
-  const v = q.get(...keys);
+export function pathParam(q: QueryParams, sink: DiagnosticSink, key: string, alt?: string): string | undefined {
+  const v = q.get(key, alt);
   if (v === undefined) return undefined;
   const d = decodeTwiceIfNeeded(v);
-  if (d.doubleEncoded) sink.warn('DOUBLE_ENCODED', `${keys[0] ?? 'path'} was percent-encoded twice`);
+  if (d.doubleEncoded) sink.warn('DOUBLE_ENCODED', `${key} was percent-encoded twice`);
   return d.value;
 }
 
