@@ -19,6 +19,9 @@ import type { Transport } from '../model/transport.ts';
 import { leftOut } from './emit-each.ts';
 import type { EmitOptions, EmitResult, Incompatibility, Rejection } from './emit-result.ts';
 import { INCOMPATIBILITY_CODES as C, reject } from './emit-result.ts';
+import { xhttpExtraOpts } from './clash-xhttp.ts';
+import { ss2022KeyProblem } from './ss2022.ts';
+import { vlessEncryptionProblem } from './vless-encryption.ts';
 import { createNameAllocator, displayName } from './unique-names.ts';
 import type { YamlValue } from './yaml-flow.ts';
 import { yamlFlow, yamlString } from './yaml-flow.ts';
@@ -31,7 +34,7 @@ import { yamlFlow, yamlString } from './yaml-flow.ts';
  *
  * Left out, each with a code: naive (mihomo has no naive outbound), socks4/4a, trojan without
  * TLS, transports mihomo lacks for the protocol (quic; trojan over http/h2; xhttp except on
- * vless), xhttp `extra` settings, gRPC `authority`, a non-default WebSocket early-data header,
+ * vless), xhttp `extra` settings mihomo has no key for (download settings), gRPC `authority`, a non-default WebSocket early-data header,
  * REALITY on protocols other than vmess/vless/trojan, ciphers and plugins outside mihomo's
  * lists. Dropped because they do not change what goes on the wire: REALITY spiderX and gRPC
  * `multi` mode (servers accept both modes).
@@ -245,13 +248,13 @@ function transportKeys(t: Transport, p: Proxy, allowed: ReadonlySet<Transport['t
       p['network'] = 'grpc';
       p['grpc-opts'] = { 'grpc-service-name': t.serviceName };
       return undefined;
-    case 'xhttp':
-      if (t.extra !== undefined && t.extra !== '' && t.extra !== 'null' && t.extra !== '{}') {
-        return reject(C.unsupportedTransport, 'mihomo xhttp-opts cannot carry the xhttp extra settings');
-      }
+    case 'xhttp': {
+      const extra = t.extra === undefined || t.extra === '' ? {} : xhttpExtraOpts(t.extra);
+      if ('code' in extra) return extra as Rejection;
       p['network'] = 'xhttp';
-      p['xhttp-opts'] = { path: t.path === '' ? '/' : t.path, host: t.host, mode: t.mode };
+      p['xhttp-opts'] = { path: t.path === '' ? '/' : t.path, host: nonEmpty(t.host), mode: nonEmpty(t.mode), ...extra };
       return undefined;
+    }
     case 'kcp': {
       const header = t.headerType ?? 'none';
       if (!KCP_HEADERS.has(header)) return reject(C.unsupportedTransport, `mihomo has no mKCP header ${header}`);
@@ -286,7 +289,11 @@ function vmess(c: VmessConfig): Proxy | Rejection {
 function vless(c: VlessConfig): Proxy | Rejection {
   const p: Proxy = { ...base('vless', c), uuid: c.uuid, udp: true };
   if (c.flow !== undefined && c.flow !== '') p['flow'] = c.flow;
-  if (c.encryption !== '' && c.encryption !== 'none') p['encryption'] = c.encryption;
+  if (c.encryption !== '' && c.encryption !== 'none') {
+    const problem = vlessEncryptionProblem(c.encryption);
+    if (problem !== undefined) return reject(C.invalidKey, problem);
+    p['encryption'] = c.encryption;
+  }
   if (c.tls.enabled) {
     p['tls'] = true;
     const problem = tlsKeys(c.tls, p, V2RAY_TLS, c.server);
@@ -311,6 +318,8 @@ function trojan(c: TrojanConfig): Proxy | Rejection {
 function shadowsocks(c: ShadowsocksConfig): Proxy | Rejection {
   const cipher = c.method === 'chacha20-poly1305' ? 'chacha20-ietf-poly1305' : c.method;
   if (!SS_CIPHERS.has(cipher)) return reject(C.unsupportedCipher, `mihomo has no shadowsocks cipher ${c.method}`);
+  const keyProblem = ss2022KeyProblem(cipher, c.password);
+  if (keyProblem !== undefined) return reject(C.invalidKey, keyProblem);
   if (cipher.startsWith('2022-blake3-chacha') && c.password.includes(':')) {
     return reject(C.unsupportedCipher, 'Shadowsocks 2022 multi-user keys (EIH) need an AES cipher, not chacha');
   }

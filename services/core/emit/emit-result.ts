@@ -38,6 +38,8 @@ export const INCOMPATIBILITY_CODES = {
   unsupportedOption: 'UNSUPPORTED_OPTION',
   /** The value exists in the target but its syntax cannot carry this one (line break in a header...). */
   unrepresentableValue: 'UNREPRESENTABLE_VALUE',
+  /** A key no client accepts for its cipher (Shadowsocks 2022 PSK of the wrong length). */
+  invalidKey: 'INVALID_KEY',
   /** The target requires a value the config does not carry (hysteria v1 bandwidth in sing-box). */
   missingRequiredField: 'MISSING_REQUIRED_FIELD',
 } as const;

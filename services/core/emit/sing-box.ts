@@ -20,6 +20,7 @@ import { leftOut } from './emit-each.ts';
 import type { EmitOptions, EmitResult, Incompatibility, Rejection } from './emit-result.ts';
 import { INCOMPATIBILITY_CODES as C, reject } from './emit-result.ts';
 import { pluginOptionsString } from './sip003.ts';
+import { ss2022KeyProblem } from './ss2022.ts';
 import { createNameAllocator, displayName } from './unique-names.ts';
 
 /**
@@ -176,15 +177,17 @@ function vless(c: VlessConfig): JsonObject | Rejection {
   if (c.encryption !== 'none' && c.encryption !== '') {
     return reject(C.unsupportedEncryption, 'sing-box VLESS has no encryption setting (only plain VLESS)');
   }
-  if (c.flow !== undefined && c.flow !== '' && c.flow !== 'xtls-rprx-vision') {
-    return reject(C.unsupportedFlow, `sing-box only supports the xtls-rprx-vision flow, not ${c.flow}`);
+  // `-udp443` only tells an Xray client not to block UDP/443; the wire flow is plain vision.
+  const flow = c.flow === 'xtls-rprx-vision-udp443' ? 'xtls-rprx-vision' : c.flow;
+  if (flow !== undefined && flow !== '' && flow !== 'xtls-rprx-vision') {
+    return reject(C.unsupportedFlow, `sing-box only supports the xtls-rprx-vision flow, not ${flow}`);
   }
   const tls = c.tls.enabled ? tlsBlock(c.tls) : undefined;
   if (tls !== undefined && 'code' in tls) return tls;
   const transport = transportBlock(c.transport, c.tls.enabled);
   if (transport !== undefined && 'code' in transport) return transport;
   const body: JsonObject = { type: 'vless', ...server(c), uuid: c.uuid };
-  if (c.flow !== undefined && c.flow !== '') body['flow'] = c.flow;
+  if (flow !== undefined && flow !== '') body['flow'] = flow;
   if (c.packetEncoding !== undefined) {
     // sing-box defaults to xudp when the key is absent; an explicit none must say "".
     body['packet_encoding'] = PACKET_ENCODINGS.has(c.packetEncoding) ? c.packetEncoding : '';
@@ -205,6 +208,8 @@ function trojan(c: TrojanConfig): JsonObject | Rejection {
 function shadowsocks(c: ShadowsocksConfig): JsonObject | Rejection {
   const method = c.method === 'chacha20-poly1305' ? 'chacha20-ietf-poly1305' : c.method;
   if (!SS_METHODS.has(method)) return reject(C.unsupportedCipher, `sing-box has no shadowsocks method ${c.method}`);
+  const keyProblem = ss2022KeyProblem(method, c.password);
+  if (keyProblem !== undefined) return reject(C.invalidKey, keyProblem);
   if (method === '2022-blake3-chacha20-poly1305' && c.password.includes(':')) {
     return reject(C.unsupportedCipher, 'Shadowsocks 2022 multi-user keys (EIH) need an AES cipher, not chacha20');
   }

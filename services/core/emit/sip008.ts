@@ -4,6 +4,7 @@ import { leftOut } from './emit-each.ts';
 import type { EmitOptions, EmitResult, Incompatibility } from './emit-result.ts';
 import { INCOMPATIBILITY_CODES as C, reject } from './emit-result.ts';
 import { pluginOptionsString } from './sip003.ts';
+import { ss2022KeyProblem } from './ss2022.ts';
 
 /**
  * SIP008 online configuration: `{version: 1, servers: [...]}` with Shadowsocks servers only;
@@ -21,6 +22,11 @@ export function emitSip008(configs: readonly ProxyConfig[], options: EmitOptions
     if (config.protocol !== 'shadowsocks') {
       const why = reject(C.unsupportedProtocol, `SIP008 carries Shadowsocks servers only, not ${config.protocol}`);
       incompatible.push(leftOut(config, i, why, options));
+      continue;
+    }
+    const keyProblem = ss2022KeyProblem(config.method, config.password);
+    if (keyProblem !== undefined) {
+      incompatible.push(leftOut(config, i, reject(C.invalidKey, keyProblem), options));
       continue;
     }
     servers.push(JSON.stringify(server(config)));

@@ -13,6 +13,8 @@ import type { Transport } from '../model/transport.ts';
 import { leftOut } from './emit-each.ts';
 import type { EmitOptions, EmitResult, Incompatibility, Rejection } from './emit-result.ts';
 import { INCOMPATIBILITY_CODES as C, reject } from './emit-result.ts';
+import { ss2022KeyProblem } from './ss2022.ts';
+import { vlessEncryptionProblem } from './vless-encryption.ts';
 import { createNameAllocator, displayName } from './unique-names.ts';
 
 /**
@@ -92,6 +94,8 @@ function vmess(c: VmessConfig): JsonObject | Rejection {
 }
 
 function vless(c: VlessConfig): JsonObject | Rejection {
+  const encryptionProblem = vlessEncryptionProblem(c.encryption);
+  if (encryptionProblem !== undefined) return reject(C.invalidKey, encryptionProblem);
   const stream = streamSettings(c.transport, c.tls);
   if ('code' in stream) return stream;
   const user: JsonObject = { id: c.uuid, encryption: c.encryption === '' ? 'none' : c.encryption };
@@ -117,6 +121,8 @@ function shadowsocks(c: ShadowsocksConfig): JsonObject | Rejection {
   if (c.plugin !== undefined) return reject(C.unsupportedPlugin, `Xray-core runs no SIP003 plugins (${c.plugin.name})`);
   const method = SS_METHODS[c.method];
   if (method === undefined) return reject(C.unsupportedCipher, `Xray-core has no shadowsocks method ${c.method}`);
+  const keyProblem = ss2022KeyProblem(method, c.password);
+  if (keyProblem !== undefined) return reject(C.invalidKey, keyProblem);
   const server: JsonObject = { address: c.server, port: c.port, method, password: c.password };
   if (c.udpOverTcp === true) server['uot'] = true;
   return { protocol: 'shadowsocks', settings: { servers: [server] } };

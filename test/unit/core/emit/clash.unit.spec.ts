@@ -81,6 +81,11 @@ describe('emitClash', () => {
     expect(dns.incompatible[0]?.code).toBe('UNSUPPORTED_TRANSPORT');
   });
 
+  it('carries xhttp extra settings as mihomo xhttp-opts', () => {
+    const p = proxy(profile(emitClash([S.vlessXhttpExtra]).output), S.vlessXhttpExtra.name);
+    expect(p['xhttp-opts']).toEqual({ path: '/x', host: 'xhttp.example.org', mode: 'auto', 'x-padding-bytes': '100-1000' });
+  });
+
   it('splits WireGuard addresses into ip and ipv6', () => {
     const p = proxy(profile(emitClash([S.wireguard]).output), 'warp');
     expect(p).toMatchObject({ ip: '172.16.0.2', ipv6: '2606:4700:110:8758:a54c:ef3b:14c6:9cfd', reserved: [242, 128, 94], 'persistent-keepalive': 5 });
@@ -95,7 +100,6 @@ describe('emitClash', () => {
     const result = emitClash(ALL_SAMPLES);
     const codes = Object.fromEntries(result.incompatible.map((i) => [i.name, i.code]));
     expect(codes).toEqual({
-      [S.vlessXhttpExtra.name]: 'UNSUPPORTED_TRANSPORT',
       [S.trojanNoTls.name]: 'UNSUPPORTED_SECURITY',
       [S.hysteriaNoBandwidth.name]: 'MISSING_REQUIRED_FIELD',
       [S.socks4.name]: 'UNSUPPORTED_OPTION',

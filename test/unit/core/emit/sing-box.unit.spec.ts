@@ -144,3 +144,16 @@ describe('emitSingBox', () => {
     expect(d.outbounds[0]?.['outbounds']).toEqual(['auto', 'direct']);
   });
 });
+
+describe('emitSingBox keys and flows', () => {
+  it('writes xtls-rprx-vision-udp443 as the vision flow it puts on the wire', () => {
+    const d = doc(emitSingBox([{ ...S.vlessRealityVision, flow: 'xtls-rprx-vision-udp443' }]).output);
+    expect(byTag(d, S.vlessRealityVision.name)['flow']).toBe('xtls-rprx-vision');
+  });
+
+  it('leaves out a Shadowsocks 2022 config whose key has the wrong length for its cipher', () => {
+    const wrong = { ...S.ss2022MultiUser, password: 'XV+umcZHRuSpfrigrIbOloRZZ7rMFZTASosT7FrbqCY=:A7xAzHKaAILMfIeQvXAbI6qQzT5zQGSP5WvxlZlwZQM=' };
+    expect(emitSingBox([wrong]).incompatible[0]?.code).toBe('INVALID_KEY');
+    expect(emitSingBox([{ ...wrong, method: '2022-blake3-aes-256-gcm' }]).emitted).toBe(1);
+  });
+});
