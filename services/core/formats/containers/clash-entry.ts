@@ -7,6 +7,7 @@ import { splitEarlyData } from '../links/early-data.ts';
 import type { EntryOutcome } from './entry-outcome.ts';
 import { accepted, problem, rejected } from './entry-outcome.ts';
 import { decodeBase64Text } from '../../text/base64.ts';
+import { xhttpExtraFromClash } from './clash-xhttp-extra.ts';
 import type { Obj } from './values.ts';
 import { arr, bool, compact, int, mbps, obj, positive, seconds, str, strList, strOf } from './values.ts';
 
@@ -337,11 +338,11 @@ function clashTransport(p: Obj, warnings: Diagnostic[]): Transport | string {
     case 'xhttp':
     case 'splithttp': {
       const o = obj(p['xhttp-opts']) ?? {};
-      const extraKeys = Object.keys(o).filter((k) => k !== 'path' && k !== 'host' && k !== 'mode');
-      if (extraKeys.length > 0) {
-        warnings.push(problem(DIAGNOSTIC_CODES.droppedField, `xhttp-opts ${extraKeys.join(', ')} not kept`, 'warning'));
+      const { extra, dropped } = xhttpExtraFromClash(o);
+      if (dropped.length > 0) {
+        warnings.push(problem(DIAGNOSTIC_CODES.droppedField, `xhttp-opts ${dropped.join(', ')} not kept`, 'warning'));
       }
-      return compact({ type: 'xhttp' as const, host: str(o['host']), path: str(o['path']) ?? '/', mode: str(o['mode']) });
+      return compact({ type: 'xhttp' as const, host: str(o['host']), path: str(o['path']) ?? '/', mode: str(o['mode']), extra });
     }
     case 'mkcp':
     case 'kcp': {

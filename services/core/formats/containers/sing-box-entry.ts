@@ -194,7 +194,7 @@ function singBoxTls(t: Obj | undefined, implicit: boolean, warnings: Diagnostic[
   const reality: RealitySettings | undefined = publicKey === undefined ? undefined : { publicKey, shortId: str(r?.['short_id']) ?? '' };
   const utls = obj(t['utls']);
   const ech = obj(t['ech']);
-  const echConfig = ech === undefined || bool(ech['enabled']) !== true ? undefined : strList(ech['config'])?.join('');
+  const echConfig = ech === undefined || bool(ech['enabled']) !== true ? undefined : echFromPem(ech['config']);
   const settings = compact({
     enabled: implicit || (bool(t['enabled']) ?? false) || reality !== undefined,
     serverName: str(t['server_name']),
@@ -206,6 +206,16 @@ function singBoxTls(t: Obj | undefined, implicit: boolean, warnings: Diagnostic[
     disableSni: bool(t['disable_sni']) === true ? true : undefined,
   });
   return tlsOff(settings, warnings);
+}
+
+/**
+ * sing-box wants the ECH config as PEM lines (`-----BEGIN ECH CONFIGS-----`, base64...,
+ * `-----END ECH CONFIGS-----`); the model keeps the base64 alone.
+ */
+function echFromPem(value: unknown): string | undefined {
+  const lines = typeof value === 'string' ? value.split(/\r?\n/) : (arr(value)?.map((v) => str(v) ?? '') ?? []);
+  const body = lines.map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('-----'));
+  return body.length > 0 ? body.join('') : undefined;
 }
 
 /**

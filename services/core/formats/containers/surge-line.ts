@@ -106,13 +106,15 @@ export function readSurgeLine(entry: SurgeLine): EntryOutcome {
       // Surge: `username=uuid, encrypt-method=...`; Loon: positional cipher then "uuid".
       const uuid = nonEmpty(k.get('username')) ?? nonEmpty(pos[pos.length - 1]);
       if (uuid === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'vmess needs a uuid');
-      const aead = bool(k.get('vmess-aead'));
+      // Surge speaks legacy (alterId) VMess unless `vmess-aead=true`; Loon defaults to AEAD.
+      const surgeDialect = k.has('username');
+      const legacy = surgeDialect ? bool(k.get('vmess-aead')) !== true : bool(k.get('vmess-aead')) === false;
       return accepted(
         {
           protocol: 'vmess',
           ...base,
           uuid,
-          alterId: int(k.get('alterid')) ?? (aead === false ? 1 : 0),
+          alterId: int(k.get('alterid')) ?? (legacy ? 1 : 0),
           cipher: nonEmpty(k.get('encrypt-method')) ?? (pos.length >= 2 ? (pos[0] as string) : 'auto'),
           tls,
           transport,

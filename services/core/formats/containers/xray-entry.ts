@@ -80,7 +80,10 @@ export function readXrayOutbound(o: Obj, remarks?: string): EntryOutcome {
     case 'http': {
       const auth = obj(arr(target['users'])?.[0]) ?? {};
       const credentials = { username: str(auth['user']), password: str(auth['pass']) };
-      if (protocol === 'socks') return accepted(compact({ protocol: 'socks' as const, ...base, version: '5' as const, ...credentials }));
+      if (protocol === 'socks') {
+        const tls = xrayTls(stream, warnings);
+        return accepted(compact({ protocol: 'socks' as const, ...base, version: '5' as const, ...credentials, tls: tls.enabled ? tls : undefined }), warnings);
+      }
       return accepted(compact({ protocol: 'http' as const, ...base, ...credentials, tls: xrayTls(stream, warnings) }), warnings);
     }
     default:

@@ -74,6 +74,21 @@ describe('Clash / mihomo YAML', () => {
     ]);
   });
 
+  it('keeps xhttp-opts settings beyond path/host/mode as Xray extra JSON (numbers as numbers), dropping unknown keys with a warning', () => {
+    const r = clash(
+      `  - {name: x, type: vless, server: ${HOST}, port: 443, uuid: ${UUID}, tls: true, network: xhttp, xhttp-opts: {path: /x, mode: auto, x-padding-bytes: 100-1000, sc-max-each-post-bytes: 1000000, no-grpc-header: true, reuse-settings: {max-concurrency: 16-32, h-keep-alive-period: 30}, mystery: 1}}`,
+    );
+    expect(r.configs[0]?.config).toMatchObject({
+      transport: {
+        type: 'xhttp',
+        path: '/x',
+        mode: 'auto',
+        extra: '{"xPaddingBytes":"100-1000","scMaxEachPostBytes":1000000,"noGRPCHeader":true,"xmux":{"maxConcurrency":"16-32","hKeepAlivePeriod":30}}',
+      },
+    });
+    expect(r.diagnostics).toMatchObject([{ code: 'DROPPED_FIELD', severity: 'warning', message: 'xhttp-opts mystery not kept' }]);
+  });
+
   it('reads ss with the obfs plugin and ssr with the non-standard protocolparam / obfsparam keys', () => {
     const r = clash(
       [

@@ -49,7 +49,7 @@ describe('Quantumult X', () => {
 });
 
 describe('Surge / Loon', () => {
-  it('reads Surge [Proxy] lines and counts built-in direct / reject entries as non-proxies', () => {
+  it('reads Surge [Proxy] lines (legacy VMess unless vmess-aead=true) and counts built-in direct / reject entries as non-proxies', () => {
     const r = parseSubscription(
       [
         '[General]',
@@ -58,6 +58,7 @@ describe('Surge / Loon', () => {
         'DIRECT = direct',
         `ss1 = ss, ${IP}, 8388, encrypt-method=aes-128-gcm, password=p, obfs=http, obfs-host=bing.com`,
         `vm = vmess, ${HOST}, 443, username=${UUID}, ws=true, ws-path=/ws, ws-headers=Host:"cdn.${HOST}", tls=true, sni=${HOST}, vmess-aead=true`,
+        `vl = vmess, ${HOST}, 80, username=${UUID}`,
         `tj = trojan, ${HOST}, 443, password=p, sni=${HOST}, skip-cert-verify=true`,
         `h2 = hysteria2, ${HOST}, 443, password=p, port-hopping=20000-30000, salamander-password=o`,
         `so = socks5, ${IP}, 1080, u, p`,
@@ -71,6 +72,7 @@ describe('Surge / Loon', () => {
     expect(r.configs.map((p) => p.config)).toMatchObject([
       { protocol: 'shadowsocks', name: 'ss1', plugin: { name: 'obfs-local', opts: [['obfs', 'http'], ['obfs-host', 'bing.com']] } },
       { protocol: 'vmess', alterId: 0, tls: { enabled: true, serverName: HOST }, transport: { type: 'ws', path: '/ws', host: `cdn.${HOST}` } },
+      { protocol: 'vmess', alterId: 1, tls: { enabled: false } },
       { protocol: 'trojan', tls: { enabled: true, insecure: true } },
       { protocol: 'hysteria2', ports: [{ from: 20000, to: 30000 }], obfs: { type: 'salamander', password: 'o' } },
       { protocol: 'socks', username: 'u', password: 'p' },

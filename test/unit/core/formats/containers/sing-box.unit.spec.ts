@@ -41,6 +41,13 @@ describe('sing-box JSON', () => {
     ]);
   });
 
+  it('reads an ECH config written as PEM lines (what sing-box expects) as its base64 body', () => {
+    const r = singBox([
+      { type: 'trojan', tag: 'e', server: HOST, server_port: 443, password: 'p', tls: { enabled: true, server_name: HOST, ech: { enabled: true, config: ['-----BEGIN ECH CONFIGS-----', 'AEX+DQBBpQAgACCm', '-----END ECH CONFIGS-----'] } } },
+    ]);
+    expect(r.configs[0]?.config).toMatchObject({ tls: { enabled: true, echConfig: 'AEX+DQBBpQAgACCm' } });
+  });
+
   it('reads the http transport as h2 over TLS and as HTTP/1.1 camouflage without TLS (host as string or list)', () => {
     const r = singBox([
       { type: 'vless', tag: 'a', server: HOST, server_port: 443, uuid: UUID, tls: { enabled: true, server_name: HOST }, transport: { type: 'http', host: [HOST], path: '/h2' } },

@@ -53,6 +53,13 @@ describe('Xray JSON', () => {
     ]);
   });
 
+  it('keeps the TLS settings of a socks outbound over TLS', () => {
+    const r = parseSubscription(
+      JSON.stringify({ outbounds: [{ protocol: 'socks', tag: 's', settings: { servers: [{ address: HOST, port: 443, users: [{ user: 'u', pass: 'p' }] }] }, streamSettings: { network: 'tcp', security: 'tls', tlsSettings: { serverName: HOST, allowInsecure: true } } }] }),
+    );
+    expect(r.configs[0]?.config).toMatchObject({ protocol: 'socks', version: '5', username: 'u', password: 'p', tls: { enabled: true, insecure: true } });
+  });
+
   it('names nodes of a v2rayN array of full configs by their remarks', () => {
     const r = parseSubscription(JSON.stringify([{ remarks: 'node A', outbounds: [{ ...vnext({ network: 'tcp' }), tag: 'proxy' }, { protocol: 'freedom', tag: 'direct' }] }]));
     expect(r.container).toBe('xray');
