@@ -1,0 +1,477 @@
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import type { Admin, IHeaders, KafkaMessage, Message, Producer, TopicMessages } from 'kafkajs';
+import type {
+  BatchControl,
+  ConsumeOptions,
+  EventLog,
+  LogRecord,
+  LogTopic,
+  OutgoingRecord,
+  ReadToEndOptions,
+  Subscription,
+  TopicPartitionOffset,
+  TransactionalWriter,
+} from '../runtime/event-log.ts';
+import { EVENT_LOG_KINDS, START_FROM, VALUE_ENCODINGS } from '../runtime/event-log.ts';
+import { DEFAULT_RETRY_POLICY, withRetry } from '../runtime/retry.ts';
+import type { RetryPolicy } from '../runtime/retry.ts';
+import { errorCode, errorMessage, isRebalance, RUNTIME_ERROR_CODES, RuntimeError } from '../runtime/runtime-error.ts';
+import type { Logger } from '../logger.ts';
+import { coPartitionedAssigner } from './co-partitioned-assigner.ts';
+import { kafkajsLogCreator } from './kafkajs-logger.ts';
+import { defaultCodec } from './value-codec.ts';
+import type { ValueCodec } from './value-codec.ts';
+
+export interface KafkaConsumerTuning {
+  /** How long the broker waits before declaring a silent member dead (and rebalancing). */
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly rebalanceTimeoutMs?: number;
+  /** Fetch long-poll: also bounds how long stop() waits for an idle fetch. */
+  readonly maxWaitTimeMs?: number;
+  readonly maxBytesPerPartition?: number;
+}
+
+export interface KafkaEventLogOptions {
+  readonly brokers: readonly string[];
+  readonly clientId?: string;
+  /** Values ↔ bytes per topic (Avro via the registry in the pipeline; JSON by default). */
+  readonly codec?: ValueCodec;
+  readonly logger?: Logger;
+  readonly consumer?: KafkaConsumerTuning;
+  /** The broker aborts a transaction left open this long (a crashed instance that never returns). */
+  readonly transactionTimeoutMs?: number;
+  /** Retries of retriable decode failures (registry unreachable) before the subscription crashes. */
+  readonly decodeRetry?: RetryPolicy;
+}
+
+const REBALANCE_TYPES = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
+const FENCED_TYPES = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
+
+/** kafkajs reports fencing with its own types; we report it under one stable code. */
+function translateKafkaError(error: unknown): unknown {
+  const type = (error as { type?: unknown } | null)?.type;
+  if (typeof type === 'string' && FENCED_TYPES.has(type)) {
+    return new RuntimeError(RUNTIME_ERROR_CODES.fenced, errorMessage(error), { cause: error });
+  }
+  return error;
+}
+
+async function translated<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw translateKafkaError(error);
+  }
+}
+
+function headerText(value: IHeaders[string]): string | null {
+  const first = Array.isArray(value) ? value[0] : value;
+  if (first === undefined) return null;
+  return typeof first === 'string' ? first : first.toString('utf8');
+}
+
+function readHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const text = headerText(value);
+    if (text !== null) out[name] = text;
+  }
+  return out;
+}
+
+/**
+ * The Kafka adapter of the event log (kafkajs). Consumers read committed data only, use the
+ * co-partitioned assigner and never auto-commit: offsets move only inside transactions or by
+ * `setCommittedOffsets`. Every subscription, writer and read gets its own kafkajs client, so
+ * a crash or a rebalance of one never disturbs another.
+ */
+export function createKafkaEventLog({
+  brokers,
+  clientId = 'submerge',
+  codec = defaultCodec,
+  logger,
+  consumer: tuning = {},
+  transactionTimeoutMs = 60_000,
+  decodeRetry = DEFAULT_RETRY_POLICY,
+}: KafkaEventLogOptions): EventLog {
+  const kafka = new Kafka({
+    clientId,
+    brokers: [...brokers],
+    retry: { retries: 8, initialRetryTime: 100 },
+    ...(logger === undefined
+      ? { logLevel: logLevel.NOTHING }
+      : { logLevel: logLevel.WARN, logCreator: kafkajsLogCreator(logger) }),
+  });
+  const consumerConfig = {
+    sessionTimeout: tuning.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: tuning.heartbeatIntervalMs ?? 3_000,
+    rebalanceTimeout: tuning.rebalanceTimeoutMs ?? 60_000,
+    maxWaitTimeInMs: tuning.maxWaitTimeMs ?? 1_000,
+    ...(tuning.maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition: tuning.maxBytesPerPartition }),
+    readUncommitted: false,
+    allowAutoTopicCreation: false,
+  };
+
+  let admin: Promise<Admin> | null = null;
+  let producer: Promise<Producer> | null = null;
+  const closers = new Set<() => Promise<void>>();
+
+  const adminClient = (): Promise<Admin> => {
+    admin ??= (async () => {
+      const client = kafka.admin();
+      await client.connect();
+      return client;
+    })();
+    return admin;
+  };
+
+  const plainProducer = (): Promise<Producer> => {
+    producer ??= (async () => {
+      const client = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+      await client.connect();
+      return client;
+    })();
+    return producer;
+  };
+
+  const encode = async (record: OutgoingRecord): Promise<Message> => {
+    let value: Buffer | null;
+    if (record.value === null) value = null;
+    else if (record.encoding === VALUE_ENCODINGS.raw) {
+      if (!(record.value instanceof Uint8Array)) {
+        throw new TypeError(`${record.topic}: a raw value must be a Uint8Array`);
+      }
+      value = Buffer.from(record.value.buffer, record.value.byteOffset, record.value.byteLength);
+    } else value = await codec.encode(record.topic, record.value);
+    return {
+      key: record.key,
+      value,
+      ...(record.partition === undefined ? {} : { partition: record.partition }),
+      ...(record.headers === undefined ? {} : { headers: { ...record.headers } }),
+    };
+  };
+
+  const toTopicMessages = async (records: readonly OutgoingRecord[]): Promise<TopicMessages[]> => {
+    const byTopic = new Map<string, Message[]>();
+    for (const record of records) {
+      const list = byTopic.get(record.topic) ?? [];
+      list.push(await encode(record));
+      byTopic.set(record.topic, list);
+    }
+    return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+  };
+
+  /** A retriable decode failure (registry down) throws; any other makes the record undecodable. */
+  const decode = async (topic: string, partition: number, message: KafkaMessage): Promise<LogRecord> => {
+    const base = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key === null ? null : message.key.toString('utf8'),
+      timestamp: Number(message.timestamp),
+      headers: readHeaders(message.headers),
+      raw: message.value,
+    };
+    if (message.value === null) return { ...base, value: null, decodeFailure: null };
+    try {
+      return { ...base, value: await codec.decode(topic, message.value), decodeFailure: null };
+    } catch (error) {
+      if ((error as { retriable?: unknown } | null)?.retriable === true) throw error;
+      return { ...base, value: null, decodeFailure: { code: errorCode(error), message: errorMessage(error) } };
+    }
+  };
+
+  const byTopic = (offsets: readonly TopicPartitionOffset[]) => {
+    const grouped = new Map<string, { partition: number; offset: string }[]>();
+    for (const { topic, partition, offset } of offsets) {
+      const list = grouped.get(topic) ?? [];
+      list.push({ partition, offset });
+      grouped.set(topic, list);
+    }
+    return grouped;
+  };
+
+  const endOffsets = async (topic: string): Promise<Map<number, string>> => {
+    const client = await adminClient();
+    // kafkajs' admin lists offsets read_committed: these are last stable offsets.
+    const offsets = await client.fetchTopicOffsets(topic);
+    return new Map(offsets.map((o) => [o.partition, o.high]));
+  };
+
+  const consume = async (options: ConsumeOptions): Promise<Subscription> => {
+    const consumer = kafka.consumer({
+      ...consumerConfig,
+      groupId: options.group,
+      partitionAssigners: [coPartitionedAssigner],
+      // We decide what is retriable; kafkajs must not restart a consumer we let crash.
+      retry: { retries: 5, restartOnFailure: () => Promise.resolve(false) },
+    });
+    let settle: { resolve(): void; reject(error: unknown): void } = { resolve: () => {}, reject: () => {} };
+    const done = new Promise<void>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    done.catch(() => undefined);
+    let handlerError: unknown = null;
+    let stopping = false;
+
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      options.onAssignment?.(new Map(Object.entries(payload.memberAssignment)));
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) return;
+      settle.reject(handlerError ?? payload.error);
+      closers.delete(stop);
+    });
+
+    const stop = async (): Promise<void> => {
+      if (stopping) return done.catch(() => undefined);
+      stopping = true;
+      closers.delete(stop);
+      await consumer.disconnect();
+      settle.resolve();
+    };
+
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.startFrom !== START_FROM.latest });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: async (payload) => {
+          const { batch } = payload;
+          if (batch.messages.length === 0) return;
+          const control: BatchControl = {
+            heartbeat: async () => {
+              try {
+                await payload.heartbeat();
+              } catch (error) {
+                const type = (error as { type?: unknown } | null)?.type;
+                if (typeof type === 'string' && REBALANCE_TYPES.has(type)) {
+                  throw new RuntimeError(RUNTIME_ERROR_CODES.rebalance, errorMessage(error), { cause: error });
+                }
+                throw error;
+              }
+            },
+            isActive: () => payload.isRunning() && !payload.isStale(),
+            markConsumed: (offset) => payload.resolveOffset(offset),
+          };
+          try {
+            const records = await withRetry(
+              () => Promise.all(batch.messages.map((m) => decode(batch.topic, batch.partition, m))),
+              decodeRetry,
+              { keepAlive: () => control.heartbeat(), shouldStop: () => !control.isActive() },
+            );
+            await options.eachBatch(
+              { topic: batch.topic, partition: batch.partition, records, highWatermark: batch.highWatermark },
+              control,
+            );
+          } catch (error) {
+            // kafkajs rejoins the group when it sees its own rebalance error; anything else ends the subscription.
+            if (isRebalance(error) && error instanceof RuntimeError && error.cause instanceof Error) throw error.cause;
+            handlerError = error;
+            throw Object.assign(new Error(errorMessage(error), { cause: error }), { retriable: false });
+          }
+        },
+      });
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    closers.add(stop);
+    return { stop, done };
+  };
+
+  const readToEnd = async (topic: string, { partitions, onRecords }: ReadToEndOptions): Promise<void> => {
+    const client = await adminClient();
+    const offsets = await client.fetchTopicOffsets(topic);
+    const wanted = new Set(partitions ?? offsets.map((o) => o.partition));
+    // Per wanted partition, the offset of the last record to read (end - 1), when there is one.
+    const lastToRead = new Map<number, bigint>();
+    for (const o of offsets) {
+      if (wanted.has(o.partition) && BigInt(o.high) > BigInt(o.low)) lastToRead.set(o.partition, BigInt(o.high) - 1n);
+    }
+    if (lastToRead.size === 0) return;
+
+    const consumer = kafka.consumer({
+      ...consumerConfig,
+      groupId: `${clientId}.read.${randomBytes(6).toString('hex')}`,
+      maxWaitTimeInMs: 100,
+      retry: { retries: 5, restartOnFailure: () => Promise.resolve(false) },
+    });
+    let finish: { resolve(): void; reject(error: unknown): void } = { resolve: () => {}, reject: () => {} };
+    const finished = new Promise<void>((resolve, reject) => {
+      finish = { resolve, reject };
+    });
+    const reached = (partition: number, offset: string): void => {
+      const last = lastToRead.get(partition);
+      if (last !== undefined && BigInt(offset) >= last) {
+        lastToRead.delete(partition);
+        consumer.pause([{ topic, partitions: [partition] }]);
+      }
+      if (lastToRead.size === 0) finish.resolve();
+    };
+    // Batches of only aborted records or transaction markers never reach eachBatch, but they
+    // still end a batch: this is how a partition whose tail is a marker is seen to be done.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.topic === topic) reached(payload.partition, payload.lastOffset);
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => finish.reject(payload.error));
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          const last = lastToRead.get(batch.partition);
+          if (last === undefined) {
+            consumer.pause([{ topic, partitions: [batch.partition] }]);
+            return;
+          }
+          try {
+            const inRange = batch.messages.filter((m) => BigInt(m.offset) <= last);
+            const records = await Promise.all(inRange.map((m) => decode(topic, batch.partition, m)));
+            if (records.length > 0) await onRecords(records);
+            const tail = inRange.at(-1);
+            if (tail !== undefined) reached(batch.partition, tail.offset);
+          } catch (error) {
+            finish.reject(error);
+          }
+        },
+      });
+      await finished;
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+    }
+  };
+
+  const transactionalWriter = async (id: string): Promise<TransactionalWriter> => {
+    const client = kafka.producer({
+      transactionalId: id,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: transactionTimeoutMs,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await translated(() => client.connect());
+    // Claiming the id now (not at the first transaction) fences a predecessor with the same id
+    // and makes the coordinator abort the transaction it left open before we read anything.
+    await translated(async () => {
+      const claim = await client.transaction();
+      await claim.abort();
+    });
+    const close = async (): Promise<void> => {
+      closers.delete(close);
+      await client.disconnect();
+    };
+    closers.add(close);
+    return {
+      async begin() {
+        const tx = await translated(() => client.transaction());
+        return {
+          append: async (records) => {
+            const topicMessages = await toTopicMessages(records);
+            await translated(() => tx.sendBatch({ topicMessages }));
+          },
+          commitOffsets: (group, offsets) =>
+            translated(() =>
+              tx.sendOffsets({
+                consumerGroupId: group,
+                topics: [...byTopic(offsets)].map(([topic, partitions]) => ({ topic, partitions })),
+              }),
+            ),
+          commit: () => translated(() => tx.commit()),
+          abort: () => translated(() => (tx.isActive() ? tx.abort() : Promise.resolve())),
+        };
+      },
+      close,
+    };
+  };
+
+  return {
+    kind: EVENT_LOG_KINDS.kafka,
+
+    async ensureTopics(topics: readonly LogTopic[]) {
+      const client = await adminClient();
+      const present = new Set(await client.listTopics());
+      for (const topic of topics) {
+        if (present.has(topic.name)) continue;
+        // One topic per request: kafkajs reports "already exists" only when every topic of a request did.
+        await client.createTopics({
+          topics: [
+            {
+              topic: topic.name,
+              numPartitions: topic.partitions,
+              configEntries: [{ name: 'cleanup.policy', value: topic.compacted ? 'compact' : 'delete' }],
+            },
+          ],
+          waitForLeaders: true,
+        });
+      }
+    },
+
+    async partitionCount(topic) {
+      const client = await adminClient();
+      try {
+        const { topics } = await client.fetchTopicMetadata({ topics: [topic] });
+        const count = topics[0]?.partitions.length ?? 0;
+        if (count === 0) throw new Error('no partitions');
+        return count;
+      } catch (cause) {
+        throw new RuntimeError(RUNTIME_ERROR_CODES.unknownTopic, `topic ${topic} does not exist`, { cause });
+      }
+    },
+
+    async append(records) {
+      if (records.length === 0) return;
+      const client = await plainProducer();
+      await client.sendBatch({ topicMessages: await toTopicMessages(records), acks: -1 });
+    },
+
+    endOffsets,
+
+    async offsetsForTimestamp(topic, timestamp) {
+      const client = await adminClient();
+      const [found, ends] = await Promise.all([client.fetchTopicOffsetsByTimestamp(topic, timestamp), endOffsets(topic)]);
+      return new Map(found.map((o) => [o.partition, o.offset === '-1' ? (ends.get(o.partition) ?? '0') : o.offset]));
+    },
+
+    async committedOffsets(group, topic) {
+      const client = await adminClient();
+      const [entry] = await client.fetchOffsets({ groupId: group, topics: [topic] });
+      return new Map(
+        (entry?.partitions ?? []).filter((p) => BigInt(p.offset) >= 0n).map((p) => [p.partition, p.offset]),
+      );
+    },
+
+    async setCommittedOffsets(group, offsets) {
+      const client = await adminClient();
+      for (const [topic, partitions] of byTopic(offsets)) {
+        try {
+          await client.setOffsets({ groupId: group, topic, partitions });
+        } catch (error) {
+          if (/no running instances|running/i.test(errorMessage(error))) {
+            throw new RuntimeError(RUNTIME_ERROR_CODES.groupActive, `group ${group} has active members`, { cause: error });
+          }
+          throw error;
+        }
+      }
+    },
+
+    readToEnd,
+    consume,
+    transactionalWriter,
+
+    async close() {
+      await Promise.allSettled([...closers].map((close) => close()));
+      const clients = await Promise.allSettled([admin, producer].filter((c) => c !== null));
+      await Promise.allSettled(
+        clients.flatMap((c) => (c.status === 'fulfilled' && c.value !== null ? [c.value.disconnect()] : [])),
+      );
+      admin = null;
+      producer = null;
+    },
+  };
+}
