@@ -137,8 +137,8 @@ export function readClashEntry(p: Obj): EntryOutcome {
     }
     case 'hysteria2':
     case 'hy2': {
-      const password = strOf(p, 'password', 'auth');
-      if (password === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'hysteria2 proxy has no password');
+      // Hysteria 2 auth is optional (`hysteria2://host:port`): no password is the empty one.
+      const password = strOf(p, 'password', 'auth') ?? '';
       const obfsType = str(p['obfs']);
       const obfsPassword = str(p['obfs-password']);
       return accepted(
@@ -158,11 +158,12 @@ export function readClashEntry(p: Obj): EntryOutcome {
     }
     case 'tuic': {
       const uuid = str(p['uuid']);
-      const password = str(p['password']);
-      if (uuid === undefined || password === undefined) {
+      if (uuid === undefined) {
         if (str(p['token']) !== undefined) return rejected(DIAGNOSTIC_CODES.unsupportedEntry, 'TUIC v4 (token) is not supported');
-        return rejected(DIAGNOSTIC_CODES.missingField, 'tuic proxy needs uuid and password');
+        return rejected(DIAGNOSTIC_CODES.missingField, 'tuic proxy needs a uuid');
       }
+      // As in `tuic://uuid:@host`, an empty password is a password.
+      const password = str(p['password']) ?? '';
       return accepted(
         compact({
           protocol: 'tuic' as const,

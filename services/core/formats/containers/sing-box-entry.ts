@@ -111,8 +111,8 @@ export function readSingBoxEntry(o: Obj): EntryOutcome {
         warnings,
       );
     case 'hysteria2': {
-      const password = str(o['password']);
-      if (password === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'hysteria2 outbound has no password');
+      // Hysteria 2 auth is optional: no password is the empty one.
+      const password = str(o['password']) ?? '';
       const obfs = obj(o['obfs']);
       const obfsType = obfs === undefined ? undefined : str(obfs['type']);
       return accepted(
@@ -132,8 +132,8 @@ export function readSingBoxEntry(o: Obj): EntryOutcome {
     }
     case 'tuic': {
       const uuid = str(o['uuid']);
-      const password = str(o['password']);
-      if (uuid === undefined || password === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'tuic outbound needs uuid and password');
+      const password = str(o['password']) ?? '';
+      if (uuid === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'tuic outbound needs a uuid');
       return accepted(
         compact({
           protocol: 'tuic' as const,

@@ -135,8 +135,7 @@ export function readSurgeLine(entry: SurgeLine): EntryOutcome {
       );
     }
     case 'hysteria2': {
-      const password = pick('password', 0);
-      if (password === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'hysteria2 needs a password');
+      const password = pick('password', 0) ?? '';
       const obfsPassword = nonEmpty(k.get('salamander-password')) ?? nonEmpty(k.get('obfs-password'));
       return accepted(
         compact({
@@ -155,10 +154,10 @@ export function readSurgeLine(entry: SurgeLine): EntryOutcome {
     case 'tuic':
     case 'tuic-v5': {
       const uuid = nonEmpty(k.get('uuid'));
-      const password = nonEmpty(k.get('password'));
-      if (uuid === undefined || password === undefined) {
+      const password = k.get('password') ?? '';
+      if (uuid === undefined) {
         if (k.has('token')) return rejected(DIAGNOSTIC_CODES.unsupportedEntry, 'TUIC v4 (token) is not supported');
-        return rejected(DIAGNOSTIC_CODES.missingField, 'tuic needs uuid and password');
+        return rejected(DIAGNOSTIC_CODES.missingField, 'tuic needs a uuid');
       }
       return accepted({ protocol: 'tuic', ...base, uuid, password, tls: surgeTls(k, true, warnings) }, warnings);
     }

@@ -135,6 +135,14 @@ describe('Clash / mihomo YAML', () => {
     ]);
   });
 
+  it('reads an empty or absent hysteria2 / tuic password as the empty password, as the share links do', () => {
+    const r = clash(
+      [`  - {name: h, type: hysteria2, server: ${HOST}, port: 443, password: ""}`, `  - {name: t, type: tuic, server: ${HOST}, port: 443, uuid: ${UUID}}`].join('\n'),
+    );
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.configs.map((p) => (p.config as { password: string }).password)).toEqual(['', '']);
+  });
+
   it('rejects mihomo-only types and TUIC v4 tokens with UNSUPPORTED_ENTRY and keeps the other entries', () => {
     const r = clash(
       [
