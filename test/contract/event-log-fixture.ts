@@ -11,6 +11,8 @@ export interface EventLogFixture {
   readonly log: EventLog;
   /** Creates a topic with a unique name (removed on cleanup). */
   topic(prefix: string, partitions: number, options?: { readonly compacted?: boolean }): Promise<string>;
+  /** Creates a topic with exactly this name (a processor's changelog or DLQ), removed on cleanup. */
+  namedTopic(name: string, partitions: number, options?: { readonly compacted?: boolean }): Promise<string>;
   /** A unique consumer group id (removed on cleanup). */
   group(prefix: string): string;
   /** A second log over the same storage: another process's client (Kafka) or the same bus. */

@@ -50,6 +50,8 @@ export interface ProcessorRun {
   /** Finishes the transaction in flight, leaves the group, closes the writer. Idempotent. */
   stop(): Promise<void>;
   state(): RunState;
+  /** Input partition numbers this instance owns now (the same for every input topic). */
+  partitions(): readonly number[];
   /** A store's contents across the partitions this instance holds right now (tests, debugging). */
   storeSnapshot(store: string): ReadonlyMap<string, unknown>;
 }
@@ -221,6 +223,7 @@ export async function runProcessor(processor: Processor, options: RunProcessorOp
       await done.catch(() => undefined);
     },
     state: () => state,
+    partitions: () => owned,
     storeSnapshot: (store) => stores.snapshot(store),
   };
 }

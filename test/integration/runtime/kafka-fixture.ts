@@ -30,6 +30,7 @@ export async function kafkaFixture(options: Partial<KafkaEventLogOptions> = {}):
     return log;
   };
   const log = open();
+  const named = new Set<string>();
   return {
     log,
     kit,
@@ -39,10 +40,25 @@ export async function kafkaFixture(options: Partial<KafkaEventLogOptions> = {}):
         partitions,
         configEntries: compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
       }),
+    async namedTopic(name, partitions, { compacted = false } = {}) {
+      named.add(name);
+      await kit.admin.createTopics({
+        topics: [
+          {
+            topic: name,
+            numPartitions: partitions,
+            configEntries: compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+          },
+        ],
+        waitForLeaders: true,
+      });
+      return name;
+    },
     group: (prefix) => kit.groupId(prefix),
     peer: open,
     async cleanup() {
       await Promise.allSettled(logs.map((l) => l.close()));
+      if (named.size > 0) await kit.admin.deleteTopics({ topics: [...named] }).catch(() => undefined);
       await kit.cleanup();
     },
   };

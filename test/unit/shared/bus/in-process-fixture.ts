@@ -13,6 +13,10 @@ export function inProcessFixture(options: InProcessEventLogOptions = {}): Promis
       await log.ensureTopics([{ name, partitions, compacted }]);
       return name;
     },
+    async namedTopic(name, partitions, { compacted = false } = {}) {
+      await log.ensureTopics([{ name, partitions, compacted }]);
+      return name;
+    },
     group: (prefix) => `${prefix}-${uniqueSuffix()}`,
     peer: () => log,
     cleanup: () => log.close(),

@@ -1,0 +1,4 @@
+import { describeRunProcessorContract } from '../../contract/run-processor.contract.ts';
+import { kafkaFixture } from './kafka-fixture.ts';
+
+describeRunProcessorContract('kafka', () => kafkaFixture());
