@@ -5,7 +5,8 @@
  * worker writes the input and a start stamp into shared memory, so when one case runs
  * longer than --hang-ms (a hang or a super-linear blow-up) the main thread can stop the
  * worker and still save the exact input to fuzz-hang-<seed>.bin. A thrown exception or a
- * broken invariant stops the run with fast-check's seed, path and shrunk counterexample.
+ * broken invariant is recorded and the run goes on; at the end every distinct failure is
+ * listed with its count and smallest input (exit status 1).
  * Default: 1,000,000 cases, every 20th also re-emitted to every target and re-parsed.
  */
 import { writeFileSync } from 'node:fs';
@@ -45,7 +46,18 @@ type Message =
       readonly rerunMs: number;
     };
 
+interface Failure {
+  count: number;
+  message: string;
+  example: string;
+}
+
 const INPUT_BYTES = 8 * 1024 * 1024;
+
+function firstFrame(error: Error): string {
+  const frame = (error.stack ?? '').split('\n').find((line) => line.includes('/services/'));
+  return frame?.trim() ?? 'unknown location';
+}
 
 function parseArgs(): Options {
   const get = (name: string, fallback: number): number => {
@@ -77,6 +89,27 @@ async function runWorker(): Promise<void> {
   let slowestMs = 0;
   let slowestBytes = 0;
   let slowestInput: string | Uint8Array = '';
+  // Keep going after a failure: one long run should surface every distinct defect, each
+  // with its smallest input, rather than stop at the first one.
+  const failures = new Map<string, Failure>();
+  const record = (error: unknown, input: string | Uint8Array): void => {
+    const message =
+      error instanceof Error
+        ? `${error.name}: ${error.message}${error.name === 'InvariantError' ? '' : ` at ${firstFrame(error)}`}`
+        : String(error);
+    const kind = message.replace(/\d+/g, 'N');
+    const example =
+      typeof input === 'string' ? JSON.stringify(input) : `base64:${Buffer.from(input).toString('base64')}`;
+    const known = failures.get(kind);
+    if (known === undefined) failures.set(kind, { count: 1, message, example });
+    else {
+      known.count += 1;
+      if (example.length < known.example.length) {
+        known.example = example;
+        known.message = message;
+      }
+    }
+  };
   const property = fc.property(fuzzInputArb(loadFuzzSeeds()), (input) => {
     const bytes = typeof input === 'string' ? encoder.encode(input) : input;
     const length = Math.min(bytes.length, INPUT_BYTES);
@@ -85,7 +118,11 @@ async function runWorker(): Promise<void> {
     Atomics.store(state, 2, typeof input === 'string' ? 0 : 1);
     const started = performance.now();
     Atomics.store(state, 0, Math.floor(started - t0));
-    configs += checkBody(input, { reemit: done % options.reemitEvery === 0 });
+    try {
+      configs += checkBody(input, { reemit: done % options.reemitEvery === 0 });
+    } catch (error) {
+      record(error, input);
+    }
     const ms = performance.now() - started;
     Atomics.store(state, 0, -1);
     if (ms > slowestMs) {
@@ -97,18 +134,26 @@ async function runWorker(): Promise<void> {
     if (done % 10_000 === 0)
       port.postMessage({ kind: 'progress', done, configs, slowestMs, slowestBytes } satisfies Message);
   });
-  const details = fc.check(property, { numRuns: options.cases, seed: options.seed, endOnFailure: false });
+  const details = fc.check(property, { numRuns: options.cases, seed: options.seed, endOnFailure: true });
+  if (details.failed) record(details.errorInstance, new Uint8Array());
   // Re-time the slowest case alone: a GC pause or a busy machine is not a blow-up; a real one repeats.
   let rerunMs = Infinity;
   for (let i = 0; i < 3; i++) {
     const started = performance.now();
-    checkBody(slowestInput, { reemit: true });
+    try {
+      checkBody(slowestInput, { reemit: true });
+    } catch {
+      // already recorded
+    }
     rerunMs = Math.min(rerunMs, performance.now() - started);
   }
   port.postMessage({
     kind: 'done',
-    failed: details.failed,
-    report: details.failed ? (fc.defaultReportMessage(details) ?? 'failed') : '',
+    failed: failures.size > 0,
+    report: [...failures.values()]
+      .sort((a, b) => b.count - a.count)
+      .map((f) => `  ${f.count} x ${f.message}\n    smallest input: ${f.example.slice(0, 2000)}`)
+      .join('\n'),
     done,
     configs,
     slowestMs,
@@ -158,7 +203,7 @@ function runMain(): void {
     finished = true;
     clearInterval(watchdog);
     console.log(
-      `${message.failed ? 'FAILED' : 'OK'}: ${message.done} cases without ${message.failed ? 'success' : 'an uncaught exception, a broken invariant or a hang'}; ` +
+      `${message.failed ? 'FAILED' : 'OK'}: ${message.done} cases, ${message.failed ? 'failures below' : 'no uncaught exception, broken invariant or hang'}; ` +
         `${message.configs} configs checked; ${elapsed} s; slowest case ${message.slowestMs.toFixed(1)} ms (${message.slowestBytes} bytes, ${message.rerunMs.toFixed(1)} ms when re-run alone with re-emit); seed ${options.seed}`,
     );
     if (message.failed) console.error(message.report);

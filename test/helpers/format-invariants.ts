@@ -31,6 +31,7 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 /** A broken invariant; the message names it so a fuzz report says what went wrong. */
 export class InvariantError extends Error {
+  override readonly name = 'InvariantError';
   readonly code = 'FUZZ_INVARIANT';
 }
 

@@ -47,4 +47,25 @@ describe('format core under fuzzing', () => {
     for (const file of listCorpusFiles()) configs += checkBody(file.body, { reemit: true });
     expect(configs).toBeGreaterThan(10_000);
   }, 120_000);
+
+  // Found by fuzz:formats: the share-link gate accepts an empty hysteria2 / tuic password,
+  // the Clash and sing-box readers refuse the same config, so a subscription changes size
+  // when converted. One gate (validateConfig) should decide for every container.
+  it.each([
+    'hysteria2://h.example.com:443',
+    'tuic://ca58b165-0f7d-49aa-9fae-a017e8a0f884:@t.example.com:443',
+  ])('reads back from every target a config the link parser accepted: %s', (link) => {
+    expect(() => checkBody(link, { reemit: true })).not.toThrow();
+  });
+
+  // Found by fuzz:formats: a string body may hold lone UTF-16 surrogates (bytes never do:
+  // UTF-8 decoding replaces them). The gate lets them into credentials and paths, then the
+  // share-link emitter throws URIError from encodeURIComponent.
+  it.each([
+    'naive+https://a\ud800:p@n.example.com:443',
+    'trojan://p\udc00@t.example.com:443',
+    'vless://ca58b165-0f7d-49aa-9fae-a017e8a0f884@v.example.com:443?type=ws&path=/\ud800#x',
+  ])('never throws on lone surrogates in a string body: %j', (body) => {
+    expect(() => checkBody(body, { reemit: true })).not.toThrow();
+  });
 });
