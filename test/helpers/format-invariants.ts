@@ -49,7 +49,7 @@ export interface CheckOptions {
  * with stable codes; every config it yields is a fixpoint of the validation gate and has a
  * fingerprint under every policy; each line on its own also parses without throwing; and,
  * when asked, every target emits the configs and the output parses back to as many configs
- * as were emitted.
+ * as were emitted, with the same credential fingerprints.
  */
 export function checkBody(body: FuzzInput, options: CheckOptions = {}): number {
   const result = parseSubscription(body);
@@ -90,6 +90,15 @@ export function checkBody(body: FuzzInput, options: CheckOptions = {}): number {
         again.configs.length === emitted.emitted,
         `${target}: re-parsed ${again.configs.length} configs of ${emitted.emitted} emitted`,
       );
+      // Converting never changes who a config authenticates as, or where it connects.
+      const left = new Set(emitted.incompatible.map((i) => i.index));
+      const before = configs
+        .filter((_, i) => !left.has(i))
+        .map((c) => fingerprint(c))
+        .sort();
+      const after = again.configs.map((p) => fingerprint(p.config)).sort();
+      const changed = after.findIndex((fp, i) => fp !== before[i]);
+      check(changed < 0, `${target}: the credential fingerprint of a config changed through the target`);
     }
   }
   return configs.length;
