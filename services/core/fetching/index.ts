@@ -1,0 +1,14 @@
+export * from './address-guard.ts';
+export * from './backoff.ts';
+export * from './conditional-get.ts';
+export * from './content-encoding.ts';
+export type * from './fetch-attempt.ts';
+export * from './fetch-event.ts';
+export * from './fetch-failure.ts';
+export * from './fetch-limits.ts';
+export * from './politeness.ts';
+export * from './profile-headers.ts';
+export * from './retry-after.ts';
+export * from './retry-decision.ts';
+export * from './schedule.ts';
+export * from './subscription-userinfo.ts';
