@@ -324,7 +324,7 @@ export const transportArb: fc.Arbitrary<Transport> = fc.oneof(
     .record({
       host: opt(domainArb, 0.5),
       path: pathArb,
-      mode: opt(fc.constantFrom('auto', 'packet-up', 'stream-up', 'stream-one'), 0.5),
+      mode: opt(fc.constantFrom('packet-up', 'stream-up', 'stream-one'), 0.5),
       extra: opt(
         fc.constantFrom(
           '{"xPaddingBytes":"100-1000"}',
