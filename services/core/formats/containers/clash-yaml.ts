@@ -4,6 +4,7 @@ import { DIAGNOSTIC_CODES } from '../../model/diagnostic.ts';
 import { readClashEntry } from './clash-entry.ts';
 import { parseFlowItem } from './flow-yaml.ts';
 import type { Collector } from './collector.ts';
+import { forEachLine } from './lines.ts';
 import { maxBracketDepth } from './nesting.ts';
 import { isObj, str } from './values.ts';
 
@@ -25,12 +26,9 @@ function yamlOptions(maxAliasCount: number): YamlOptions {
   };
 }
 
-const PROXIES_KEY = /^(proxies|Proxy)[ \t]*:/;
-
 /** Clash / mihomo YAML: the `proxies` (old Clash: `Proxy`) lists of every document. */
 export function readClashYaml(text: string, collector: Collector): void {
-  const lines = text.split(/\r\n|\r|\n/);
-  const blocks = proxyBlocks(lines);
+  const blocks = proxyBlocks(text);
   const opts = yamlOptions(collector.limits.maxAliasCount);
   let index = 0;
   const read = (items: readonly unknown[]): void => {
@@ -44,14 +42,14 @@ export function readClashYaml(text: string, collector: Collector): void {
   let fallback = blocks.length === 0;
   const parsed: unknown[][] = [];
   for (const block of blocks) {
-    const quick = readFlowBlock(lines, block);
+    const quick = readFlowBlock(block);
     if (quick !== undefined) {
       parsed.push(quick);
       continue;
     }
-    const src = lines.slice(block.start, block.end).join('\n');
+    const src = block.lines.join('\n');
     if (maxBracketDepth(src) > collector.limits.maxDepth) {
-      collector.note(DIAGNOSTIC_CODES.invalidYaml, 'error', `nesting deeper than ${collector.limits.maxDepth}`, block.start + 1, 'clash');
+      collector.note(DIAGNOSTIC_CODES.invalidYaml, 'error', `nesting deeper than ${collector.limits.maxDepth}`, block.firstLine, 'clash');
       return;
     }
     const doc = parseDocument(src, opts);
@@ -92,15 +90,15 @@ export function readClashYaml(text: string, collector: Collector): void {
   }
 
   // Invalid YAML (string templating): recover entry by entry so one bad proxy loses only itself.
-  const items = blocks.flatMap((block) => blockItems(lines, block));
+  const items = blocks.flatMap((block) => blockItems(block).map((item) => ({ block, item })));
   if (items.length === 0) {
     collector.note(DIAGNOSTIC_CODES.invalidYaml, 'error', `YAML does not parse (${reason}) and has no proxy items to recover`, undefined, 'clash');
     return;
   }
-  for (const item of items) {
+  for (const { block, item } of items) {
     if (collector.full()) return;
     index++;
-    const src = lines.slice(item.start, item.end).join('\n');
+    const src = block.lines.slice(item.start, item.end).join('\n');
     const doc = parseDocument(src, opts);
     const value = doc.errors.length === 0 ? safeToJs(doc, opts) : INVALID;
     if (Array.isArray(value) && value.length === 1) {
@@ -108,7 +106,8 @@ export function readClashYaml(text: string, collector: Collector): void {
     } else {
       const type = /\btype\s*:\s*"?([A-Za-z0-9-]+)/.exec(src)?.[1]?.toLowerCase() ?? 'unknown';
       const why = doc.errors[0]?.message.split('\n')[0] ?? 'not a single proxy';
-      collector.note(DIAGNOSTIC_CODES.invalidYaml, 'error', `proxy at body line ${item.start + 1} is not valid YAML: ${why}`, index, `clash:${type}`);
+      const at = block.firstLine + item.start;
+      collector.note(DIAGNOSTIC_CODES.invalidYaml, 'error', `proxy at body line ${at} is not valid YAML: ${why}`, index, `clash:${type}`);
     }
   }
 }
@@ -139,56 +138,85 @@ const BARE_PROXIES_KEY = /^(proxies|Proxy)[ \t]*:[ \t]*(#.*)?$/;
  * The common generated layout, one flow mapping per item line, read without the YAML
  * library (see flow-yaml.ts); undefined when the block has any other shape.
  */
-function readFlowBlock(lines: readonly string[], block: Block): unknown[] | undefined {
-  if (!BARE_PROXIES_KEY.test(lines[block.start] as string)) return undefined;
+function readFlowBlock(block: Block): unknown[] | undefined {
+  if (!BARE_PROXIES_KEY.test(block.lines[0] as string)) return undefined;
   const out: unknown[] = [];
-  for (const item of blockItems(lines, block)) {
+  for (const item of blockItems(block)) {
     for (let i = item.start + 1; i < item.end; i++) {
-      const rest = (lines[i] as string).trimStart();
+      const rest = (block.lines[i] as string).trimStart();
       if (rest !== '' && !rest.startsWith('#')) return undefined;
     }
-    const value = parseFlowItem(lines[item.start] as string);
+    const value = parseFlowItem(block.lines[item.start] as string);
     if (value === undefined) return undefined;
     out.push(value);
   }
   return out;
 }
 
+/** A top-level `proxies:` key with its body; `lines[0]` is the key line. */
 interface Block {
+  /** 1-based body line of the key. */
+  readonly firstLine: number;
+  readonly lines: readonly string[];
+}
+
+/** A line range `[start, end)` inside a block. */
+interface Range {
   readonly start: number;
   readonly end: number;
 }
 
-/** Line ranges `[start, end)` of every top-level `proxies:` key and its indented / `-` body. */
-function proxyBlocks(lines: readonly string[]): Block[] {
+const HEADER = /^(?:proxies|Proxy)[ \t]*:/gm;
+
+/**
+ * Every top-level `proxies:` key and its indented / `-` body, found without splitting the
+ * whole body: generated configs carry ten thousand rule lines around a short proxy list.
+ */
+function proxyBlocks(text: string): Block[] {
   const blocks: Block[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (!PROXIES_KEY.test(lines[i] as string)) continue;
-    let end = i + 1;
-    while (end < lines.length) {
-      const l = lines[end] as string;
-      const c = l.charCodeAt(0);
-      if (l.startsWith('---') || l.startsWith('...')) break;
-      // Continuation: indented, a block item at column 0, a comment, or blank.
-      if (l.length === 0 || c === 32 || c === 9 || c === 45 /* - */ || c === 35 /* # */) {
-        end++;
-        continue;
+  const header = new RegExp(HEADER.source, HEADER.flags);
+  let line = 1;
+  let counted = 0;
+  let resume = 0;
+  for (let m = header.exec(text); m !== null; m = header.exec(text)) {
+    if (m.index < resume) continue;
+    line += lineBreaks(text, counted, m.index);
+    counted = m.index;
+    const lines: string[] = [];
+    let consumed = 0;
+    forEachLine(text.slice(m.index), (l, n) => {
+      if (n > 1) {
+        const c = l.charCodeAt(0);
+        if (l.startsWith('---') || l.startsWith('...')) return false;
+        // Continuation: indented, a block item at column 0, a comment, or blank.
+        if (!(l.length === 0 || c === 32 || c === 9 || c === 45 /* - */ || c === 35 /* # */)) return false;
       }
-      break;
-    }
-    blocks.push({ start: i, end });
-    i = end - 1;
+      lines.push(l);
+      consumed += l.length + 1;
+      return true;
+    });
+    blocks.push({ firstLine: line, lines });
+    resume = m.index + consumed;
   }
   return blocks;
 }
 
+function lineBreaks(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
+  }
+  return n;
+}
+
 /** The `- ` items of a block sequence, each with its continuation lines. */
-function blockItems(lines: readonly string[], block: Block): Block[] {
-  const items: Block[] = [];
+function blockItems(block: Block): Range[] {
+  const items: Range[] = [];
   let indent = -1;
   let start = -1;
-  for (let i = block.start + 1; i < block.end; i++) {
-    const l = lines[i] as string;
+  for (let i = 1; i < block.lines.length; i++) {
+    const l = block.lines[i] as string;
     const trimmed = l.trimStart();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const at = l.length - trimmed.length;
@@ -198,6 +226,6 @@ function blockItems(lines: readonly string[], block: Block): Block[] {
       start = i;
     }
   }
-  if (start >= 0) items.push({ start, end: block.end });
+  if (start >= 0) items.push({ start, end: block.lines.length });
   return items;
 }

@@ -61,7 +61,7 @@ describe('Clash / mihomo YAML', () => {
         `  - {name: a, ${base}, network: http, http-opts: {method: GET, path: [/p], headers: {Host: [x.${HOST}, y.${HOST}]}}}`,
         `  - {name: b, ${base}, network: h2, h2-opts: {host: [h.${HOST}], path: /h2}}`,
         `  - {name: c, ${base}, network: grpc, grpc-opts: {grpc-service-name: svc, grpc-mode: multi}}`,
-        `  - {name: d, ${base}, network: xhttp, xhttp-opts: {path: /x, host: x.${HOST}, mode: auto}}`,
+        `  - {name: d, ${base}, network: xhttp, xhttp-opts: {path: /x, host: x.${HOST}, mode: packet-up}}`,
         `  - {name: e, ${base}, network: ws, ws-opts: {path: /up, headers: {Host: u.${HOST}}, v2ray-http-upgrade: true}}`,
       ].join('\n'),
     );
@@ -69,20 +69,20 @@ describe('Clash / mihomo YAML', () => {
       { type: 'http', host: [`x.${HOST}`, `y.${HOST}`], path: '/p', method: 'GET' },
       { type: 'h2', host: [`h.${HOST}`], path: '/h2' },
       { type: 'grpc', serviceName: 'svc', mode: 'multi' },
-      { type: 'xhttp', path: '/x', host: `x.${HOST}`, mode: 'auto' },
+      { type: 'xhttp', path: '/x', host: `x.${HOST}`, mode: 'packet-up' },
       { type: 'httpupgrade', path: '/up', host: `u.${HOST}` },
     ]);
   });
 
   it('keeps xhttp-opts settings beyond path/host/mode as Xray extra JSON (numbers as numbers), dropping unknown keys with a warning', () => {
     const r = clash(
-      `  - {name: x, type: vless, server: ${HOST}, port: 443, uuid: ${UUID}, tls: true, network: xhttp, xhttp-opts: {path: /x, mode: auto, x-padding-bytes: 100-1000, sc-max-each-post-bytes: 1000000, no-grpc-header: true, reuse-settings: {max-concurrency: 16-32, h-keep-alive-period: 30}, mystery: 1}}`,
+      `  - {name: x, type: vless, server: ${HOST}, port: 443, uuid: ${UUID}, tls: true, network: xhttp, xhttp-opts: {path: /x, mode: stream-one, x-padding-bytes: 100-1000, sc-max-each-post-bytes: 1000000, no-grpc-header: true, reuse-settings: {max-concurrency: 16-32, h-keep-alive-period: 30}, mystery: 1}}`,
     );
     expect(r.configs[0]?.config).toMatchObject({
       transport: {
         type: 'xhttp',
         path: '/x',
-        mode: 'auto',
+        mode: 'stream-one',
         extra: '{"xPaddingBytes":"100-1000","scMaxEachPostBytes":1000000,"noGRPCHeader":true,"xmux":{"maxConcurrency":"16-32","hKeepAlivePeriod":30}}',
       },
     });
@@ -169,6 +169,16 @@ describe('Clash / mihomo YAML', () => {
     const r = parseSubscription(
       `proxies:\n  - {name: a, type: trojan, server: a.${HOST}, port: 443, password: p}\n---\nproxies:\n  - {name: b, type: trojan, server: b.${HOST}, port: 443, password: p}\n`,
     );
+    expect(r.configs.map((p) => [p.config.name, p.origin.line])).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
+  });
+
+  it('finds the proxies block in a CRLF body surrounded by other top-level keys', () => {
+    const body = ['port: 7890', 'proxies:', `  - {name: a, type: trojan, server: ${HOST}, port: 443, password: p}`, '', '  # comment', `  - {name: b, type: trojan, server: ${IP}, port: 443, password: p}`, 'rules:', '  - MATCH,DIRECT', ''].join('\r\n');
+    const r = parseSubscription(body);
+    expect(r.container).toBe('clash');
     expect(r.configs.map((p) => [p.config.name, p.origin.line])).toEqual([
       ['a', 1],
       ['b', 2],

@@ -40,14 +40,14 @@ describe('Xray JSON', () => {
     const r = parseSubscription(
       JSON.stringify({
         outbounds: [
-          vnext({ network: 'xhttp', security: 'none', xhttpSettings: { path: '/x', host: HOST, mode: 'auto', extra: { xPaddingBytes: '100-1000' } } }),
+          vnext({ network: 'xhttp', security: 'none', xhttpSettings: { path: '/x', host: HOST, mode: 'packet-up', extra: { xPaddingBytes: '100-1000' } } }),
           vnext({ network: 'tcp', tcpSettings: { header: { type: 'http', request: { path: ['/p'], headers: { Host: ['a.com', 'b.com'] } } } } }),
           vnext({ network: 'h2', security: 'tls', httpSettings: { host: [HOST], path: '/h2' } }),
         ],
       }),
     );
     expect(r.configs.map((p) => (p.config as { transport: unknown }).transport)).toEqual([
-      { type: 'xhttp', host: HOST, path: '/x', mode: 'auto', extra: '{"xPaddingBytes":"100-1000"}' },
+      { type: 'xhttp', host: HOST, path: '/x', mode: 'packet-up', extra: '{"xPaddingBytes":"100-1000"}' },
       { type: 'http', host: ['a.com', 'b.com'], path: '/p' },
       { type: 'h2', host: [HOST], path: '/h2' },
     ]);
