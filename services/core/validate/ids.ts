@@ -38,7 +38,7 @@ export function checkUserId(raw: string): IdCheck {
   if (isUuid(text)) return { ok: true, id: text.toLowerCase(), repaired: false };
   const hyphenated = hyphenateUuid(text);
   if (hyphenated !== undefined) return { ok: true, id: hyphenated, repaired: true };
-  if (text.length === 0 || Buffer.byteLength(text, 'utf8') > MAX_CUSTOM_ID_BYTES) return { ok: false };
+  if (text.length === 0 || !text.isWellFormed() || Buffer.byteLength(text, 'utf8') > MAX_CUSTOM_ID_BYTES) return { ok: false };
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x21 || c === 0x7f) return { ok: false };

@@ -328,7 +328,12 @@ function checkShadowsocksR(config: ShadowsocksRConfig, base: Base, sink: Diagnos
   return out;
 }
 
-function checkPorts(ports: readonly PortRange[] | undefined, sink: DiagnosticSink): PortRange[] | undefined | false {
+/**
+ * Hop ports besides the main port. A single-port entry equal to the main port adds nothing
+ * to the hop set (links write `:443,20000-20100`, sing-box `443:443`), so it is dropped:
+ * one canonical form whatever the source spelled.
+ */
+function checkPorts(ports: readonly PortRange[] | undefined, main: number, sink: DiagnosticSink): PortRange[] | undefined | false {
   if (ports === undefined || ports.length === 0) return undefined;
   if (ports.length > 64) {
     sink.error('FIELD_TOO_LONG', 'more than 64 port ranges');
@@ -340,9 +345,10 @@ function checkPorts(ports: readonly PortRange[] | undefined, sink: DiagnosticSin
       sink.error('INVALID_PORT', `port range ${String(r.from)}-${String(r.to)} is invalid`);
       return false;
     }
+    if (r.from === main && r.to === main) continue;
     out.push(r);
   }
-  return out;
+  return out.length === 0 ? undefined : out;
 }
 
 function bandwidth(value: number | undefined, sink: DiagnosticSink, what: string): number | undefined {
@@ -362,7 +368,7 @@ function checkHysteria(config: HysteriaConfig, base: Base, sink: DiagnosticSink)
     if (config.obfs === '') drop(out, 'obfs');
     else if (!credential(config.obfs, sink, 'obfs password', false)) return undefined;
   }
-  const ports = checkPorts(config.ports, sink);
+  const ports = checkPorts(config.ports, config.port, sink);
   if (ports === false) return undefined;
   if (ports === undefined) drop(out, 'ports');
   else out.ports = ports;
@@ -388,7 +394,7 @@ function checkHysteria(config: HysteriaConfig, base: Base, sink: DiagnosticSink)
 function checkHysteria2(config: Hysteria2Config, base: Base, sink: DiagnosticSink): Hysteria2Config | undefined {
   if (!credential(config.password, sink, 'password', false)) return undefined;
   const out: Mutable<Hysteria2Config> = { ...config, name: base.name, server: base.server, port: base.port };
-  const ports = checkPorts(config.ports, sink);
+  const ports = checkPorts(config.ports, config.port, sink);
   if (ports === false) return undefined;
   if (ports === undefined) drop(out, 'ports');
   else out.ports = ports;

@@ -100,7 +100,8 @@ export function checkTransport(t: Transport, sink: DiagnosticSink): Transport | 
         return undefined;
       }
       const out: Mutable<typeof t> = { type: 'grpc', serviceName: name };
-      if (t.mode !== undefined) out.mode = t.mode;
+      // `gun` is the default: one canonical spelling (absent) for identity and round trips.
+      if (t.mode === 'multi') out.mode = t.mode;
       const authority = headerHost(t.authority, sink);
       if (authority !== undefined) out.authority = authority;
       return out;
@@ -113,7 +114,10 @@ export function checkTransport(t: Transport, sink: DiagnosticSink): Transport | 
       if (host !== undefined) out.host = host;
       if (t.mode !== undefined && t.mode !== '') {
         const mode = t.mode.trim().toLowerCase();
-        if (XHTTP_MODES.has(mode)) out.mode = mode;
+        // `auto` is the default mode: canonical form leaves it out (like gRPC `gun`).
+        if (XHTTP_MODES.has(mode)) {
+          if (mode !== 'auto') out.mode = mode;
+        }
         else sink.warn('DROPPED_FIELD', `unknown xhttp mode ${quote(t.mode)} dropped`);
       }
       if (t.extra !== undefined) {
@@ -121,7 +125,7 @@ export function checkTransport(t: Transport, sink: DiagnosticSink): Transport | 
         if (extra !== '' && extra !== 'null') {
           if (extra.length > BOUNDS.xhttpExtra) {
             sink.warn('DROPPED_FIELD', 'xhttp extra longer than the bound: dropped');
-          } else if (isJsonObject(extra)) {
+          } else if (extra.isWellFormed() && isJsonObject(extra)) {
             out.extra = extra;
           } else {
             sink.warn('DROPPED_FIELD', 'xhttp extra is not a JSON object: dropped');

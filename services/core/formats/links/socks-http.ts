@@ -6,7 +6,7 @@ import type { Endpoint } from './endpoint.ts';
 import { readHostPort } from './endpoint.ts';
 import type { LinkContext, SchemeParser } from './link-context.ts';
 import { fragmentName, parsePort, splitHostPort, splitLink } from './link-parts.ts';
-import { parseBool, parseQuery } from './query.ts';
+import { parseBool, parseQuery, splitList } from './query.ts';
 import { parseTelegramSocksQuery } from './telegram.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -51,13 +51,16 @@ function locate(after: string, ctx: LinkContext, defaultPort: number): { located
   const endpoint = readHostPort(parts.hostPort, ctx, defaultPort);
   if (endpoint === undefined) return undefined;
   if (parts.userinfo === undefined) return { located: { endpoint }, fragment: parts.fragment, query: parts.query, path: parts.path };
-  const info = percentDecode(parts.userinfo);
+  const rawInfo = parts.userinfo;
   let creds: { username: string; password: string };
+  const info = rawInfo.indexOf(':') === -1 ? percentDecode(rawInfo) : rawInfo;
   if (info.indexOf(':') === -1 && isStrictBase64(info)) {
     const decoded = decodeBase64Text(info);
-    creds = decoded !== undefined && decoded.text.indexOf(':') !== -1 ? splitUserPass(decoded.text) : splitUserPass(info);
+    creds = decoded !== undefined && decoded.text.indexOf(':') !== -1 ? splitUserPass(decoded.text) : { username: info, password: '' };
   } else {
-    creds = splitUserPass(info);
+    // Split before decoding: an encoded `%3A` belongs to the user name, not the separator.
+    const raw = splitUserPass(rawInfo);
+    creds = { username: percentDecode(raw.username), password: percentDecode(raw.password) };
   }
   return { located: { endpoint, ...creds }, fragment: parts.fragment, query: parts.query, path: parts.path };
 }
@@ -110,6 +113,10 @@ export const parseHttp: SchemeParser = (after, ctx) => {
     const sni = q.get('sni', 'peer');
     if (sni !== undefined && sni !== '') tls.serverName = sni;
     if (parseBool(q.get('allowinsecure', 'insecure', 'skip-cert-verify')) === true) tls.insecure = true;
+    const alpn = splitList(q.get('alpn'));
+    if (alpn.length > 0) tls.alpn = alpn;
+    const fp = q.get('fp', 'client-fingerprint');
+    if (fp !== undefined && fp.trim() !== '') tls.fingerprint = fp.trim();
   } else if (r.located.endpoint.port === 443) {
     ctx.sink.warn('AMBIGUOUS_VALUE', 'http:// proxy on port 443: the link cannot say whether TLS is on; read as plain HTTP');
   }

@@ -148,8 +148,12 @@ function fromJson(text: string, fragment: string | undefined, ctx: LinkContext):
   // v2rayN's "ps" is authoritative; the fragment some re-publishers append is a fallback.
   const ps = str(json['ps']) ?? first(json, 'remarks', 'remark');
   let name = ps !== undefined && ps !== '' ? ps : fragmentName(fragment);
-  // Some generators percent-encode ps inside the JSON (V11).
-  if (/%[0-9A-Fa-f]{2}/.test(name)) name = percentDecode(name);
+  // Some generators percent-encode ps inside the JSON (V11): decode only a name that is
+  // pure ASCII and decodes to non-ASCII text, so a literal "100%25" stays as written.
+  if (/%[89A-Fa-f][0-9A-Fa-f]/.test(name) && /^[\x20-\x7e]*$/.test(name)) {
+    const decoded = percentDecode(name);
+    if (/[^\x00-\x7f]/.test(decoded)) name = decoded;
+  }
   const out: Mutable<VmessConfig> = {
     protocol: 'vmess',
     name,

@@ -245,3 +245,44 @@ describe('validateConfig is idempotent', () => {
     }
   });
 });
+
+describe('validateConfig: strings every output can encode', () => {
+  it('rejects lone surrogates in credentials, ids and paths (encodeURIComponent would throw)', () => {
+    const trojan: ProxyConfig = {
+      protocol: 'trojan',
+      name: '',
+      server: 'example.com',
+      port: 443,
+      password: 'p\udc00',
+      tls: { enabled: true },
+      transport: { type: 'tcp' },
+    };
+    expect(check(trojan).codes).toEqual(['INVALID_VALUE']);
+    expect(check(vless({ uuid: 'id\ud800' })).codes).toEqual(['INVALID_UUID']);
+    expect(check(vless({ transport: { type: 'ws', path: '/\ud800' } })).codes).toEqual(['INVALID_VALUE']);
+  });
+
+  it('reads the default gRPC mode (gun) and xhttp mode (auto) as absent', () => {
+    expect(check(vless({ transport: { type: 'grpc', serviceName: 's', mode: 'gun' } })).config).toMatchObject({ transport: { type: 'grpc', serviceName: 's' } });
+    expect(check(vless({ transport: { type: 'grpc', serviceName: 's', mode: 'multi' } })).config).toMatchObject({ transport: { mode: 'multi' } });
+    const x = check(vless({ transport: { type: 'xhttp', path: '/', mode: 'auto' } })).config;
+    expect(x?.protocol === 'vless' ? x.transport : undefined).toEqual({ type: 'xhttp', path: '/' });
+  });
+
+  it('drops a hop port equal to the main port (same hop set)', () => {
+    const hy2: ProxyConfig = {
+      protocol: 'hysteria2',
+      name: '',
+      server: 'example.com',
+      port: 443,
+      password: 'p',
+      ports: [
+        { from: 443, to: 443 },
+        { from: 20000, to: 20100 },
+      ],
+      tls: { enabled: true },
+    };
+    expect(check(hy2).config).toMatchObject({ ports: [{ from: 20000, to: 20100 }] });
+    expect(check({ ...hy2, ports: [{ from: 443, to: 443 }] }).config).not.toHaveProperty('ports');
+  });
+});

@@ -234,3 +234,20 @@ describe('socks, http, telegram, naive, anytls', () => {
     expect(parse('anytls://pw@h.com?fp=chrome&alpn=h2').config).toMatchObject({ port: 443, tls: { enabled: true, fingerprint: 'chrome', alpn: ['h2'] } });
   });
 });
+
+describe('credential splitting', () => {
+  it('splits user:pass before percent-decoding, so an encoded ":" stays in the user name', () => {
+    expect(parse('socks5://%3Au:p@h.com:1080').config).toMatchObject({ username: ':u', password: 'p' });
+    expect(parse('http://a%3Ab:c%3Ad@h.com:8080').config).toMatchObject({ username: 'a:b', password: 'c:d' });
+  });
+
+  it('keeps ALPN and uTLS fingerprint on https proxies', () => {
+    expect(parse('https://h.com?alpn=h2&fp=firefox').config).toMatchObject({ tls: { enabled: true, alpn: ['h2'], fingerprint: 'firefox' } });
+  });
+
+  it('decodes a percent-encoded vmess ps only when it hides non-ASCII text', () => {
+    const json = (ps: string) => b64(JSON.stringify({ add: 'h.com', port: 443, id: UUID, ps }));
+    expect(parse(`vmess://${json('100%25 free')}`).config?.name).toBe('100%25 free');
+    expect(parse(`vmess://${json('%F0%9F%87%A9%F0%9F%87%AA DE')}`).config?.name).toBe('🇩🇪 DE');
+  });
+});

@@ -267,7 +267,8 @@ describe('vless vectors', () => {
       uuid: '06d07c05-4805-448a-818f-17e711698a69',
       encryption: 'none',
       tls: { enabled: true, serverName: 'top2197697635.mwscdn.ru', alpn: ['h2', 'http/1.1'], fingerprint: 'chrome' },
-      transport: { type: 'xhttp', host: 'top2197697635.mwscdn.ru', path: '/xhttppath', mode: 'auto' },
+      // mode=auto is the xhttp default: canonical form leaves it out.
+      transport: { type: 'xhttp', host: 'top2197697635.mwscdn.ru', path: '/xhttppath' },
     });
   });
 
@@ -283,7 +284,7 @@ describe('vless vectors', () => {
         fingerprint: 'firefox',
         reality: { publicKey: 'LPB1-p7L2oXKLKbNYQOpLHv1gNUs23ODePnxGroWdyw', shortId: '' },
       },
-      transport: { type: 'xhttp', path: '/search/results', mode: 'auto' },
+      transport: { type: 'xhttp', path: '/search/results' },
     });
     const line = vectorLines('V19')[0] ?? '';
     const raw = /extra=(\{.*\})&fp=/.exec(line)?.[1];
@@ -305,7 +306,10 @@ describe('vless vectors', () => {
   });
 
   it('V21 reads REALITY over gRPC gun mode and keeps the base64url pbk as written', () => {
-    expect(configOf('V21')).toMatchObject({
+    expect(configOf('V21')).toEqual({
+      protocol: 'vless',
+      name: '🇷🇺 353 - RU - VLESS/GRPC/REALITY/PBK/SID/UTLS - 3443',
+      encryption: 'none',
       server: '185.91.52.67',
       port: 3443,
       uuid: '67465a9c-ed10-4e4a-919c-22dd6d018354',
@@ -315,12 +319,15 @@ describe('vless vectors', () => {
         fingerprint: 'chrome',
         reality: { publicKey: 'sgFFdQvfeujBKh6g7N7klU_u0mKYlr800MFbko5FzUg', shortId: '844352756c1fabba' },
       },
-      transport: { type: 'grpc', serviceName: 'grpc-vk', mode: 'gun' },
+      // mode=gun is gRPC's default: canonical form leaves it out.
+      transport: { type: 'grpc', serviceName: 'grpc-vk' },
     });
   });
 
   it('V22 accepts gRPC with an empty service name and no TLS', () => {
-    expect(configOf('V22')).toMatchObject({
+    expect(configOf('V22')).toEqual({
+      protocol: 'vless',
+      encryption: 'none',
       name: '🇮🇹 476 - IT - VLESS/GRPC - 8880',
       server: 'sca13.myfymain.com',
       port: 8880,
@@ -604,10 +611,8 @@ describe('hysteria vectors', () => {
       server: 'us6.dexlos.com',
       port: 21000,
       password: 'B86A0475-AB74-44BE-8209-A67F85CBF52C',
-      ports: [
-        { from: 21000, to: 21000 },
-        { from: 21000, to: 21199 },
-      ],
+      // `21000,21000-21199`: the single 21000 is the main port, so the hop set is the range.
+      ports: [{ from: 21000, to: 21199 }],
       obfs: { type: 'salamander', password: 'salamander' },
       tls: { enabled: true, serverName: 'us6.dexlos.com', insecure: true },
     });
