@@ -152,7 +152,7 @@ function fromJson(text: string, fragment: string | undefined, ctx: LinkContext):
   // pure ASCII and decodes to non-ASCII text, so a literal "100%25" stays as written.
   if (/%[89A-Fa-f][0-9A-Fa-f]/.test(name) && /^[\x20-\x7e]*$/.test(name)) {
     const decoded = percentDecode(name);
-    if (/[^\x00-\x7f]/.test(decoded)) name = decoded;
+    if (/[\u0080-\uffff]/.test(decoded)) name = decoded;
   }
   const out: Mutable<VmessConfig> = {
     protocol: 'vmess',
