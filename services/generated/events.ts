@@ -2,6 +2,44 @@
 // change the .avsc file and run `npm run gen:types` (CI runs `npm run gen:check`).
 /* eslint-disable */
 
+/** One admin action taken through the read API, whatever its outcome. Topic admin.audit.v1, key = id of the API key that acted. Avro record `submerge.v1.AdminAction`. */
+export interface AdminAction {
+  /** Who produced this event, when, and in answer to what. */
+  readonly metadata: EventMetadata;
+  /** Id of the API key that acted. */
+  readonly actor: string;
+  /** What was done, e.g. source.disable, source.upsert, fetch.trigger, replay.trigger, preset.create, key.revoke. */
+  readonly action: string;
+  /** What it was done to (source id, preset id, key id, or * for everything). */
+  readonly target: string;
+  /** ok, or the stable error code that refused it. */
+  readonly outcome: string;
+  /** Action parameters worth keeping (never secrets). */
+  readonly details: Readonly<Record<string, string>>;
+  /** Client address the request came from. */
+  readonly remoteAddress: string | null;
+  /** The request id, to join with the access logs. */
+  readonly requestId: string | null;
+}
+
+/** An API key of the read API. Topic read-api.keys.v1, compacted, key = key id; a tombstone deletes the key. Only a hash of the secret is stored. Avro record `submerge.v1.ApiKey`. */
+export interface ApiKey {
+  /** Who produced this event, when, and in answer to what. */
+  readonly metadata: EventMetadata;
+  /** Key id, the public part of the key (sk_<id>_<secret>), also the record key. */
+  readonly id: string;
+  /** reader or admin. */
+  readonly role: string;
+  /** Hex SHA-256 of the high-entropy secret part of the key. */
+  readonly secretSha256: string;
+  /** Who or what the key is for. */
+  readonly label: string;
+  /** When the key was created. (epoch milliseconds) */
+  readonly createdAt: number;
+  /** When the key was revoked; a revoked key is refused. null = active. (epoch milliseconds) */
+  readonly revokedAt: number | null;
+}
+
 /** The merged state of one config: its canonical form and every source that currently carries it. Topic configs.current.v1, compacted, key = fingerprint; a tombstone (null value) when no source carries it any more. Avro record `submerge.v1.ConfigCurrent`. */
 export interface ConfigCurrent {
   /** Who produced this event, when, and in answer to what. */
@@ -192,6 +230,18 @@ export interface FetchTimings {
   readonly totalMs: number;
 }
 
+/** How many times one read-API instance served one access-limited preset. Topic read-api.preset-accesses.v1, compacted, key = <preset id>/<instance id>: each instance owns its key and publishes its running count, so the total is the sum over keys and no two writers race on one key. Avro record `submerge.v1.PresetAccessCount`. */
+export interface PresetAccessCount {
+  /** Who produced this event, when, and in answer to what. */
+  readonly metadata: EventMetadata;
+  /** The preset counted. */
+  readonly presetId: string;
+  /** The read-API instance (random per process start) that served the accesses. */
+  readonly instance: string;
+  /** Accesses this instance has served, in total (a running count, not a delta). */
+  readonly accesses: number;
+}
+
 /** An anomaly opened or resolved for one source. Topic sources.anomalies.v1, key = source id. Avro record `submerge.v1.SourceAnomaly`. */
 export interface SourceAnomaly {
   /** Who produced this event, when, and in answer to what. */
@@ -236,6 +286,20 @@ export interface SourceCatalogEntry {
   readonly enabled: boolean;
   /** The catalog-level switch letting this source resolve to loopback/private/link-local addresses (local test catalogs only). */
   readonly allowPrivateAddresses: boolean;
+}
+
+/** An operator command for the fetching and processing side (from the read API admin routes). Topic sources.commands.v1, key = source id, or * for a command about every source. Avro record `submerge.v1.SourceCommand`. */
+export interface SourceCommand {
+  /** Who produced this event, when, and in answer to what. */
+  readonly metadata: EventMetadata;
+  /** fetch: fetch the source now, outside its schedule; replay: reprocess the raw topic from fromTime (parser and merger rebuild derived topics). */
+  readonly command: string;
+  /** The source the command is about; null = every source (replay only). */
+  readonly sourceId: string | null;
+  /** replay: reprocess raw events from this time; null = from the beginning. (epoch milliseconds) */
+  readonly fromTime: number | null;
+  /** Id of the API key that asked for it. */
+  readonly requestedBy: string;
 }
 
 /** One fetch attempt of one source, successful or not. Topic sources.fetched.v1, key = source id. The raw source of truth: every derived topic can be rebuilt from it. Avro record `submerge.v1.SourceFetched`. */
@@ -344,14 +408,45 @@ export interface SourceSnapshot {
   readonly retained: boolean;
 }
 
+/** A named, saved subscription filter reachable through an unguessable share token. Topic read-api.presets.v1, compacted, key = preset id; a tombstone deletes the preset. The token itself is never stored: only its SHA-256. Avro record `submerge.v1.SubscriptionPreset`. */
+export interface SubscriptionPreset {
+  /** Who produced this event, when, and in answer to what. */
+  readonly metadata: EventMetadata;
+  /** Preset id (random, url-safe), also the record key. */
+  readonly id: string;
+  /** Display name; also the profile-title clients show. */
+  readonly name: string;
+  /** Hex SHA-256 of the share token: the token is shown once at creation and never stored. */
+  readonly tokenSha256: string;
+  /** Subscription format served (uri, base64, clash, sing-box, sip008, xray) or auto to pick it from the User-Agent. */
+  readonly format: string;
+  /** The normalized subscription query (filter name -> value) the preset serves. */
+  readonly query: Readonly<Record<string, string>>;
+  /** When the preset was created. (epoch milliseconds) */
+  readonly createdAt: number;
+  /** Id of the API key that created it. */
+  readonly createdBy: string;
+  /** After this time the token answers 410; null = never. (epoch milliseconds) */
+  readonly expiresAt: number | null;
+  /** Successful accesses allowed in total (over every replica); null = unlimited. */
+  readonly maxAccesses: number | null;
+  /** When the preset was revoked; a revoked token answers 410. null = active. (epoch milliseconds) */
+  readonly revokedAt: number | null;
+}
+
 /** Every topic with an Avro contract, in schema-file order. */
 export const EVENT_TOPICS = [
+  "admin.audit.v1",
   "configs.current.v1",
   "configs.observed.v1",
   "configs.probed.v1",
   "configs.scored.v1",
+  "read-api.keys.v1",
+  "read-api.preset-accesses.v1",
+  "read-api.presets.v1",
   "sources.anomalies.v1",
   "sources.catalog.v1",
+  "sources.commands.v1",
   "sources.fetched.v1",
   "sources.health.v1",
   "sources.snapshots.v1",
@@ -360,12 +455,17 @@ export type EventTopic = (typeof EVENT_TOPICS)[number];
 
 /** The value type of each topic (a null value on a compacted topic is a tombstone). */
 export interface EventValueByTopic {
+  "admin.audit.v1": AdminAction;
   "configs.current.v1": ConfigCurrent;
   "configs.observed.v1": ConfigObserved;
   "configs.probed.v1": ConfigProbed;
   "configs.scored.v1": ConfigScored;
+  "read-api.keys.v1": ApiKey;
+  "read-api.preset-accesses.v1": PresetAccessCount;
+  "read-api.presets.v1": SubscriptionPreset;
   "sources.anomalies.v1": SourceAnomaly;
   "sources.catalog.v1": SourceCatalogEntry;
+  "sources.commands.v1": SourceCommand;
   "sources.fetched.v1": SourceFetched;
   "sources.health.v1": SourceHealth;
   "sources.snapshots.v1": SourceSnapshot;

@@ -13,6 +13,106 @@ export interface AvroRecordSchema {
 
 /** The schema of each topic, verbatim from schemas/<topic>.avsc. */
 export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
+  "admin.audit.v1": {
+    "type": "record",
+    "name": "AdminAction",
+    "namespace": "submerge.v1",
+    "doc": "One admin action taken through the read API, whatever its outcome. Topic admin.audit.v1, key = id of the API key that acted.",
+    "fields": [
+      {
+        "name": "metadata",
+        "doc": "Who produced this event, when, and in answer to what.",
+        "type": {
+          "type": "record",
+          "name": "EventMetadata",
+          "doc": "Envelope carried by every submerge event: identity, time and lineage.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event (UUID); sinks deduplicate on it."
+            },
+            {
+              "name": "eventTime",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened, epoch milliseconds (for derived events: the time of the fact they derive from, so a replay reproduces it)."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The producing service and instance, e.g. fetcher/host-1."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Id shared by every event of one causal chain (e.g. one fetch and everything derived from it)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event this one was derived from; null for an origin event."
+            }
+          ]
+        }
+      },
+      {
+        "name": "actor",
+        "type": "string",
+        "doc": "Id of the API key that acted."
+      },
+      {
+        "name": "action",
+        "type": "string",
+        "doc": "What was done, e.g. source.disable, source.upsert, fetch.trigger, replay.trigger, preset.create, key.revoke."
+      },
+      {
+        "name": "target",
+        "type": "string",
+        "doc": "What it was done to (source id, preset id, key id, or * for everything)."
+      },
+      {
+        "name": "outcome",
+        "type": "string",
+        "doc": "ok, or the stable error code that refused it."
+      },
+      {
+        "name": "details",
+        "type": {
+          "type": "map",
+          "values": "string"
+        },
+        "doc": "Action parameters worth keeping (never secrets)."
+      },
+      {
+        "name": "remoteAddress",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Client address the request came from."
+      },
+      {
+        "name": "requestId",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "The request id, to join with the access logs."
+      }
+    ]
+  },
   "configs.current.v1": {
     "type": "record",
     "name": "ConfigCurrent",
@@ -539,6 +639,297 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
       }
     ]
   },
+  "read-api.keys.v1": {
+    "type": "record",
+    "name": "ApiKey",
+    "namespace": "submerge.v1",
+    "doc": "An API key of the read API. Topic read-api.keys.v1, compacted, key = key id; a tombstone deletes the key. Only a hash of the secret is stored.",
+    "fields": [
+      {
+        "name": "metadata",
+        "doc": "Who produced this event, when, and in answer to what.",
+        "type": {
+          "type": "record",
+          "name": "EventMetadata",
+          "doc": "Envelope carried by every submerge event: identity, time and lineage.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event (UUID); sinks deduplicate on it."
+            },
+            {
+              "name": "eventTime",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened, epoch milliseconds (for derived events: the time of the fact they derive from, so a replay reproduces it)."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The producing service and instance, e.g. fetcher/host-1."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Id shared by every event of one causal chain (e.g. one fetch and everything derived from it)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event this one was derived from; null for an origin event."
+            }
+          ]
+        }
+      },
+      {
+        "name": "id",
+        "type": "string",
+        "doc": "Key id, the public part of the key (sk_<id>_<secret>), also the record key."
+      },
+      {
+        "name": "role",
+        "type": "string",
+        "doc": "reader or admin."
+      },
+      {
+        "name": "secretSha256",
+        "type": "string",
+        "doc": "Hex SHA-256 of the high-entropy secret part of the key."
+      },
+      {
+        "name": "label",
+        "type": "string",
+        "doc": "Who or what the key is for."
+      },
+      {
+        "name": "createdAt",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "When the key was created."
+      },
+      {
+        "name": "revokedAt",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "doc": "When the key was revoked; a revoked key is refused. null = active."
+      }
+    ]
+  },
+  "read-api.preset-accesses.v1": {
+    "type": "record",
+    "name": "PresetAccessCount",
+    "namespace": "submerge.v1",
+    "doc": "How many times one read-API instance served one access-limited preset. Topic read-api.preset-accesses.v1, compacted, key = <preset id>/<instance id>: each instance owns its key and publishes its running count, so the total is the sum over keys and no two writers race on one key.",
+    "fields": [
+      {
+        "name": "metadata",
+        "doc": "Who produced this event, when, and in answer to what.",
+        "type": {
+          "type": "record",
+          "name": "EventMetadata",
+          "doc": "Envelope carried by every submerge event: identity, time and lineage.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event (UUID); sinks deduplicate on it."
+            },
+            {
+              "name": "eventTime",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened, epoch milliseconds (for derived events: the time of the fact they derive from, so a replay reproduces it)."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The producing service and instance, e.g. fetcher/host-1."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Id shared by every event of one causal chain (e.g. one fetch and everything derived from it)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event this one was derived from; null for an origin event."
+            }
+          ]
+        }
+      },
+      {
+        "name": "presetId",
+        "type": "string",
+        "doc": "The preset counted."
+      },
+      {
+        "name": "instance",
+        "type": "string",
+        "doc": "The read-API instance (random per process start) that served the accesses."
+      },
+      {
+        "name": "accesses",
+        "type": "long",
+        "doc": "Accesses this instance has served, in total (a running count, not a delta)."
+      }
+    ]
+  },
+  "read-api.presets.v1": {
+    "type": "record",
+    "name": "SubscriptionPreset",
+    "namespace": "submerge.v1",
+    "doc": "A named, saved subscription filter reachable through an unguessable share token. Topic read-api.presets.v1, compacted, key = preset id; a tombstone deletes the preset. The token itself is never stored: only its SHA-256.",
+    "fields": [
+      {
+        "name": "metadata",
+        "doc": "Who produced this event, when, and in answer to what.",
+        "type": {
+          "type": "record",
+          "name": "EventMetadata",
+          "doc": "Envelope carried by every submerge event: identity, time and lineage.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event (UUID); sinks deduplicate on it."
+            },
+            {
+              "name": "eventTime",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened, epoch milliseconds (for derived events: the time of the fact they derive from, so a replay reproduces it)."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The producing service and instance, e.g. fetcher/host-1."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Id shared by every event of one causal chain (e.g. one fetch and everything derived from it)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event this one was derived from; null for an origin event."
+            }
+          ]
+        }
+      },
+      {
+        "name": "id",
+        "type": "string",
+        "doc": "Preset id (random, url-safe), also the record key."
+      },
+      {
+        "name": "name",
+        "type": "string",
+        "doc": "Display name; also the profile-title clients show."
+      },
+      {
+        "name": "tokenSha256",
+        "type": "string",
+        "doc": "Hex SHA-256 of the share token: the token is shown once at creation and never stored."
+      },
+      {
+        "name": "format",
+        "type": "string",
+        "doc": "Subscription format served (uri, base64, clash, sing-box, sip008, xray) or auto to pick it from the User-Agent."
+      },
+      {
+        "name": "query",
+        "type": {
+          "type": "map",
+          "values": "string"
+        },
+        "doc": "The normalized subscription query (filter name -> value) the preset serves."
+      },
+      {
+        "name": "createdAt",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "When the preset was created."
+      },
+      {
+        "name": "createdBy",
+        "type": "string",
+        "doc": "Id of the API key that created it."
+      },
+      {
+        "name": "expiresAt",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "doc": "After this time the token answers 410; null = never."
+      },
+      {
+        "name": "maxAccesses",
+        "type": [
+          "null",
+          "long"
+        ],
+        "default": null,
+        "doc": "Successful accesses allowed in total (over every replica); null = unlimited."
+      },
+      {
+        "name": "revokedAt",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "doc": "When the preset was revoked; a revoked token answers 410. null = active."
+      }
+    ]
+  },
   "sources.anomalies.v1": {
     "type": "record",
     "name": "SourceAnomaly",
@@ -754,6 +1145,91 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
         "type": "boolean",
         "default": false,
         "doc": "The catalog-level switch letting this source resolve to loopback/private/link-local addresses (local test catalogs only)."
+      }
+    ]
+  },
+  "sources.commands.v1": {
+    "type": "record",
+    "name": "SourceCommand",
+    "namespace": "submerge.v1",
+    "doc": "An operator command for the fetching and processing side (from the read API admin routes). Topic sources.commands.v1, key = source id, or * for a command about every source.",
+    "fields": [
+      {
+        "name": "metadata",
+        "doc": "Who produced this event, when, and in answer to what.",
+        "type": {
+          "type": "record",
+          "name": "EventMetadata",
+          "doc": "Envelope carried by every submerge event: identity, time and lineage.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event (UUID); sinks deduplicate on it."
+            },
+            {
+              "name": "eventTime",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened, epoch milliseconds (for derived events: the time of the fact they derive from, so a replay reproduces it)."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The producing service and instance, e.g. fetcher/host-1."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Id shared by every event of one causal chain (e.g. one fetch and everything derived from it)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "eventId of the event this one was derived from; null for an origin event."
+            }
+          ]
+        }
+      },
+      {
+        "name": "command",
+        "type": "string",
+        "doc": "fetch: fetch the source now, outside its schedule; replay: reprocess the raw topic from fromTime (parser and merger rebuild derived topics)."
+      },
+      {
+        "name": "sourceId",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "The source the command is about; null = every source (replay only)."
+      },
+      {
+        "name": "fromTime",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "doc": "replay: reprocess raw events from this time; null = from the beginning."
+      },
+      {
+        "name": "requestedBy",
+        "type": "string",
+        "doc": "Id of the API key that asked for it."
       }
     ]
   },

@@ -14,7 +14,13 @@ import type { EventTopic } from '../../generated/events.ts';
 export const CLEANUP_POLICIES = { compact: 'compact', delete: 'delete' } as const;
 export type CleanupPolicy = (typeof CLEANUP_POLICIES)[keyof typeof CLEANUP_POLICIES];
 
-export const TOPIC_KEYS = { sourceId: 'sourceId', fingerprint: 'fingerprint', any: 'any' } as const;
+export const TOPIC_KEYS = {
+  sourceId: 'sourceId',
+  fingerprint: 'fingerprint',
+  /** The id of the entity the value describes (a preset, an API key, an actor): small read-API topics. */
+  entity: 'entity',
+  any: 'any',
+} as const;
 export type TopicKey = (typeof TOPIC_KEYS)[keyof typeof TOPIC_KEYS];
 
 export interface TopicSpec {
@@ -130,6 +136,47 @@ export const TOPICS = {
     key: TOPIC_KEYS.sourceId,
     schema: 'sources.anomalies.v1',
     config: retained(90 * DAY),
+  },
+  /** Operator commands (fetch now, replay) from the read API's admin routes; key = source id or `*`. */
+  sourcesCommands: {
+    name: 'sources.commands.v1',
+    partitions: SOURCE_PARTITIONS,
+    key: TOPIC_KEYS.sourceId,
+    schema: 'sources.commands.v1',
+    config: retained(7 * DAY),
+  },
+  /**
+   * Read-API state every replica materializes whole: share-link presets, access counts and API
+   * keys. Tiny and rarely written, so one partition keeps a total order.
+   */
+  readApiPresets: {
+    name: 'read-api.presets.v1',
+    partitions: 1,
+    key: TOPIC_KEYS.entity,
+    schema: 'read-api.presets.v1',
+    config: compacted({ 'min.compaction.lag.ms': '0' }),
+  },
+  readApiPresetAccesses: {
+    name: 'read-api.preset-accesses.v1',
+    partitions: 1,
+    key: TOPIC_KEYS.entity,
+    schema: 'read-api.preset-accesses.v1',
+    config: compacted({ 'min.compaction.lag.ms': '0' }),
+  },
+  readApiKeys: {
+    name: 'read-api.keys.v1',
+    partitions: 1,
+    key: TOPIC_KEYS.entity,
+    schema: 'read-api.keys.v1',
+    config: compacted({ 'min.compaction.lag.ms': '0' }),
+  },
+  /** Every admin action, kept a year for audits. */
+  adminAudit: {
+    name: 'admin.audit.v1',
+    partitions: 1,
+    key: TOPIC_KEYS.entity,
+    schema: 'admin.audit.v1',
+    config: retained(365 * DAY),
   },
   dlqParser: dlqSpec('parser', SOURCE_PARTITIONS),
   dlqMerger: dlqSpec('merger', CONFIG_PARTITIONS),

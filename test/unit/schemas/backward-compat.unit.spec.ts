@@ -44,12 +44,17 @@ function readsOldRecords(reader: Json, writer: Json, samples = 50): void {
 describe('schema history', () => {
   it('finds a schema for every topic of the topology', () => {
     expect(topics).toEqual([
+      'admin.audit.v1',
       'configs.current.v1',
       'configs.observed.v1',
       'configs.probed.v1',
       'configs.scored.v1',
+      'read-api.keys.v1',
+      'read-api.preset-accesses.v1',
+      'read-api.presets.v1',
       'sources.anomalies.v1',
       'sources.catalog.v1',
+      'sources.commands.v1',
       'sources.fetched.v1',
       'sources.health.v1',
       'sources.snapshots.v1',

@@ -28,6 +28,9 @@ describe('topic catalogue', () => {
     expect(compacted.sort()).toEqual([
       'configs.current.v1',
       'configs.scored.v1',
+      'read-api.keys.v1',
+      'read-api.preset-accesses.v1',
+      'read-api.presets.v1',
       'sources.catalog.v1',
       'sources.health.v1',
     ]);
