@@ -81,7 +81,13 @@ export function checkTls(tls: TlsSettings, sink: DiagnosticSink): TlsSettings | 
   }
   const out: Mutable<TlsSettings> = { enabled: true };
   if (tls.serverName !== undefined && tls.serverName.trim() !== '') {
-    const sni = checkServerName(tls.serverName);
+    let sni = checkServerName(tls.serverName);
+    if (sni === undefined) {
+      // `www.icloud.com:443`: a port pasted into the SNI; the host part is what was meant.
+      const m = /^([^:[\]]+):[0-9]{1,5}$/.exec(tls.serverName.trim());
+      sni = m?.[1] === undefined ? undefined : checkServerName(m[1]);
+      if (sni !== undefined) sink.warn('REPAIRED_VALUE', `port removed from SNI ${quote(tls.serverName)}`);
+    }
     if (sni === undefined) sink.warn('DROPPED_FIELD', `invalid SNI ${quote(tls.serverName)} dropped`);
     else out.serverName = sni;
   }

@@ -75,7 +75,8 @@ export function buildTransport(f: TransportFields, sink: DiagnosticSink): Transp
       }
       const dropped: string[] = [];
       if (f.host !== undefined && f.host !== '') dropped.push('host');
-      if (f.path !== undefined && f.path !== '') dropped.push('path');
+      // `path=/` is a template default on plain TCP links: nothing is lost, nothing to say.
+      if (f.path !== undefined && f.path !== '' && f.path !== '/') dropped.push('path');
       if (dropped.length > 0) sink.warn('DROPPED_FIELD', `plain TCP has no ${dropped.join('/')}: dropped`);
       return { type: 'tcp' };
     }

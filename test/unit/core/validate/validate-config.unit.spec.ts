@@ -286,3 +286,18 @@ describe('validateConfig: strings every output can encode', () => {
     expect(check({ ...hy2, ports: [{ from: 443, to: 443 }] }).config).not.toHaveProperty('ports');
   });
 });
+
+describe('validateConfig: SNI repairs', () => {
+  it('removes a port pasted into the SNI, with a warning', () => {
+    const r = check(vless({ tls: { enabled: true, serverName: 'www.icloud.com:443' } }));
+    expect(r.config).toMatchObject({ tls: { serverName: 'www.icloud.com' } });
+    expect(r.codes).toEqual(['REPAIRED_VALUE']);
+  });
+
+  it('drops wildcard and URL-shaped SNI values', () => {
+    for (const serverName of ['*.sourceforge.net', 'https://t.me/x', '172.1.1.1@oliver']) {
+      const r = check(vless({ tls: { enabled: true, serverName } }));
+      expect(r.config?.protocol === 'vless' ? r.config.tls : undefined).toEqual({ enabled: true });
+    }
+  });
+});
