@@ -52,7 +52,8 @@ function prettyStream(out: NodeJS.WritableStream): DestinationStream {
         return;
       }
       const time = typeof entry['time'] === 'string' ? entry['time'].slice(11, 19) : '';
-      const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value) ?? '');
+      const text = (value: unknown): string =>
+        typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
       const level = text(entry['level']).toUpperCase().padEnd(5);
       const where = text(entry['processor'] ?? entry['service']);
       const rest = Object.entries(entry)

@@ -40,7 +40,11 @@ export interface Collector {
 /** Subscribes a group member that keeps every record it is given and marks it consumed. */
 export async function collect(
   log: EventLog,
-  { group, topics, startFrom }: { group: string; topics: readonly string[]; startFrom?: 'earliest' | 'latest' },
+  {
+    group,
+    topics,
+    startFrom,
+  }: { group: string; topics: readonly string[]; startFrom?: 'earliest' | 'latest' },
 ): Promise<Collector> {
   const records: LogRecord[] = [];
   const assignments: Map<string, readonly number[]>[] = [];
@@ -71,7 +75,11 @@ export async function collect(
 }
 
 /** Every record of a topic, read outside any group. */
-export async function readAll(log: EventLog, topic: string, partitions?: readonly number[]): Promise<LogRecord[]> {
+export async function readAll(
+  log: EventLog,
+  topic: string,
+  partitions?: readonly number[],
+): Promise<LogRecord[]> {
   const out: LogRecord[] = [];
   await log.readToEnd(topic, {
     ...(partitions === undefined ? {} : { partitions }),

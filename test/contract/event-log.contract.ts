@@ -89,7 +89,9 @@ export function describeEventLogContract(adapter: string, createFixture: EventLo
 
     it('reads only the partitions asked for, up to the end offsets at the call', async () => {
       const topic = await fx.topic('partial', 3);
-      await fx.log.append([0, 1, 2].flatMap((p) => [1, 2].map((n) => ({ topic, key: null, value: { p, n }, partition: p }))));
+      await fx.log.append(
+        [0, 1, 2].flatMap((p) => [1, 2].map((n) => ({ topic, key: null, value: { p, n }, partition: p }))),
+      );
       const records = await readAll(fx.log, topic, [0, 2]);
       expect(records.map((r) => r.value)).toEqual(
         expect.arrayContaining([
@@ -107,7 +109,9 @@ export function describeEventLogContract(adapter: string, createFixture: EventLo
       const input = await fx.topic('tx-in', 1);
       const output = await fx.topic('tx-out', 1);
       const group = fx.group('tx');
-      await fx.log.append(Array.from({ length: 8 }, (_, i) => ({ topic: input, key: null, value: { i }, partition: 0 })));
+      await fx.log.append(
+        Array.from({ length: 8 }, (_, i) => ({ topic: input, key: null, value: { i }, partition: 0 })),
+      );
       const writer = await fx.log.transactionalWriter(`${group}-writer`);
 
       const committed = await writer.begin();
@@ -146,7 +150,11 @@ export function describeEventLogContract(adapter: string, createFixture: EventLo
     it('starts a partition without a committed offset at its end when asked for latest', async () => {
       const topic = await fx.topic('latest', 1);
       await fx.log.append([{ topic, key: null, value: { old: true } }]);
-      const member = await collect(fx.log, { group: fx.group('latest'), topics: [topic], startFrom: 'latest' });
+      const member = await collect(fx.log, {
+        group: fx.group('latest'),
+        topics: [topic],
+        startFrom: 'latest',
+      });
       // Kafka resolves "latest" lazily, at the member's first fetch: keep appending until one arrives.
       await vi.waitFor(async () => {
         if (member.records.length === 0) await fx.log.append([{ topic, key: null, value: { old: false } }]);
@@ -193,7 +201,9 @@ export function describeEventLogContract(adapter: string, createFixture: EventLo
       expect([...first.owned(), ...second.owned()].sort()).toHaveLength(8);
 
       // Records reach whichever member owns their partition, each exactly once.
-      await fx.log.append(Array.from({ length: 16 }, (_, i) => ({ topic: a, key: null, value: { i }, partition: i % 4 })));
+      await fx.log.append(
+        Array.from({ length: 16 }, (_, i) => ({ topic: a, key: null, value: { i }, partition: i % 4 })),
+      );
       await vi.waitFor(() => expect(first.records.length + second.records.length).toBe(16), WAIT);
 
       await second.subscription.stop();

@@ -3,7 +3,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { changelogTopic, dlqTopic } from '../../services/core/processing/processor.ts';
 import type { Processor } from '../../services/core/processing/processor.ts';
 import { createLogger } from '../../services/shared/logger.ts';
-import { createProcessorMetrics, PROCESSOR_METRIC_NAMES } from '../../services/shared/metrics/processor-metrics.ts';
+import {
+  createProcessorMetrics,
+  PROCESSOR_METRIC_NAMES,
+} from '../../services/shared/metrics/processor-metrics.ts';
 import { DLQ_HEADERS } from '../../services/shared/runtime/dlq-headers.ts';
 import type { EventLog } from '../../services/shared/runtime/event-log.ts';
 import { runProcessor } from '../../services/shared/runtime/run-processor.ts';
@@ -58,7 +61,11 @@ async function outputsOf(log: EventLog, topic: string): Promise<CountOutput[]> {
   return (await readAll(log, topic)).map((r) => r.value as CountOutput);
 }
 
-async function metricValue(registry: Registry, name: string, labels: Record<string, string>): Promise<number> {
+async function metricValue(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
   const metric = registry.getSingleMetric(name);
   const values = (await metric?.get())?.values ?? [];
   return values
@@ -110,9 +117,11 @@ export function describeRunProcessorContract(adapter: string, createFixture: Eve
 
       const after = new Map([...totals].map(([k, n]) => [k, n + 4]));
       expect(countProblems(await outputsOf(fx.log, s.output), after)).toEqual([]);
-      expect(Object.fromEntries(latestByKey(await readAll(fx.log, changelogTopic(s.processor.name, COUNTS_STORE))))).toEqual(
-        Object.fromEntries(after),
-      );
+      expect(
+        Object.fromEntries(
+          latestByKey(await readAll(fx.log, changelogTopic(s.processor.name, COUNTS_STORE))),
+        ),
+      ).toEqual(Object.fromEntries(after));
     });
 
     it('parks dlq outcomes with headers naming their origin, counts drops, and keeps the partition going', async () => {
@@ -145,10 +154,18 @@ export function describeRunProcessorContract(adapter: string, createFixture: Eve
         [DLQ_HEADERS.errorMessage]: 'record 1 asked to be rejected',
       });
       const labels = { processor: s.processor.name };
-      expect(await metricValue(registry, PROCESSOR_METRIC_NAMES.dlq, { ...labels, code: 'POISON_PILL' })).toBe(1);
-      expect(await metricValue(registry, PROCESSOR_METRIC_NAMES.drops, { ...labels, reason: 'SKIP_REQUESTED' })).toBe(1);
-      expect(await metricValue(registry, PROCESSOR_METRIC_NAMES.recordsIn, { ...labels, topic: s.input })).toBe(6);
-      expect(await metricValue(registry, PROCESSOR_METRIC_NAMES.recordsOut, { ...labels, topic: s.output })).toBe(3);
+      expect(
+        await metricValue(registry, PROCESSOR_METRIC_NAMES.dlq, { ...labels, code: 'POISON_PILL' }),
+      ).toBe(1);
+      expect(
+        await metricValue(registry, PROCESSOR_METRIC_NAMES.drops, { ...labels, reason: 'SKIP_REQUESTED' }),
+      ).toBe(1);
+      expect(
+        await metricValue(registry, PROCESSOR_METRIC_NAMES.recordsIn, { ...labels, topic: s.input }),
+      ).toBe(6);
+      expect(
+        await metricValue(registry, PROCESSOR_METRIC_NAMES.recordsOut, { ...labels, topic: s.output }),
+      ).toBe(3);
       expect(await metricValue(registry, PROCESSOR_METRIC_NAMES.lag, { ...labels, topic: s.input })).toBe(0);
     });
 

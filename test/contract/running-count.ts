@@ -41,13 +41,19 @@ export function runningCountProcessor({
       if (value?.skip === true) return drop('SKIP_REQUESTED');
       const count = (context.store<number>(COUNTS_STORE).get(record.key) ?? 0) + 1;
       const out: CountOutput = { key: record.key, count };
-      return ok([{ topic: output, key: record.key, value: out }], [{ store: COUNTS_STORE, key: record.key, value: count }]);
+      return ok(
+        [{ topic: output, key: record.key, value: out }],
+        [{ store: COUNTS_STORE, key: record.key, value: count }],
+      );
     },
   };
 }
 
 /** Checks outputs of a running count: for each key, counts 1..n each exactly once. Returns problems found. */
-export function countProblems(outputs: readonly CountOutput[], expected: ReadonlyMap<string, number>): string[] {
+export function countProblems(
+  outputs: readonly CountOutput[],
+  expected: ReadonlyMap<string, number>,
+): string[] {
   const problems: string[] = [];
   const seen = new Map<string, number[]>();
   for (const { key, count } of outputs) seen.set(key, [...(seen.get(key) ?? []), count]);

@@ -35,7 +35,8 @@ export function createConsumerGroup(
   const tryRebalance = (): void => {
     if (!pending || [...members.values()].some((m) => m.busy)) return;
     const topics = new Map<string, number>();
-    for (const member of members.values()) for (const topic of member.topics) topics.set(topic, partitionCount(topic));
+    for (const member of members.values())
+      for (const topic of member.topics) topics.set(topic, partitionCount(topic));
     assignment = assignCoPartitioned([...members.keys()], topics);
     generation += 1;
     pending = false;

@@ -97,14 +97,18 @@ export function createInProcessEventLog({
 
   const topicOf = (name: string): TopicState => {
     const topic = topics.get(name);
-    if (topic === undefined) throw new RuntimeError(RUNTIME_ERROR_CODES.unknownTopic, `topic ${name} does not exist`);
+    if (topic === undefined)
+      throw new RuntimeError(RUNTIME_ERROR_CODES.unknownTopic, `topic ${name} does not exist`);
     return topic;
   };
 
   const partitionOf = (name: string, partition: number): PartitionLog => {
     const log = topicOf(name).partitions[partition];
     if (log === undefined) {
-      throw new RuntimeError(RUNTIME_ERROR_CODES.invalidPartition, `topic ${name} has no partition ${partition}`);
+      throw new RuntimeError(
+        RUNTIME_ERROR_CODES.invalidPartition,
+        `topic ${name} has no partition ${partition}`,
+      );
     }
     return log;
   };
@@ -143,7 +147,10 @@ export function createInProcessEventLog({
   };
 
   /** Places records and offsets, asks the hook, then makes everything visible in one step. */
-  const commitAtomically = (records: readonly OutgoingRecord[], offsets: readonly GroupOffset[]): Promise<void> => {
+  const commitAtomically = (
+    records: readonly OutgoingRecord[],
+    offsets: readonly GroupOffset[],
+  ): Promise<void> => {
     const run = commitTail.then(async () => {
       assertOpen();
       const nextOffset = new Map<string, number>();
@@ -168,10 +175,14 @@ export function createInProcessEventLog({
         try {
           await persistence.onCommit(commit);
         } catch (cause) {
-          throw new RuntimeError(RUNTIME_ERROR_CODES.persistenceFailed, 'the persistence hook refused a commit', {
-            cause,
-            retriable: true,
-          });
+          throw new RuntimeError(
+            RUNTIME_ERROR_CODES.persistenceFailed,
+            'the persistence hook refused a commit',
+            {
+              cause,
+              retriable: true,
+            },
+          );
         }
       }
       apply(commit);
@@ -223,7 +234,9 @@ export function createInProcessEventLog({
       let cursor = 0;
 
       const adopt = (assignment: Assignment): void => {
-        owned = [...assignment].flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
+        owned = [...assignment].flatMap(([topic, partitions]) =>
+          partitions.map((partition) => ({ topic, partition })),
+        );
         positions.clear();
         for (const { topic, partition } of owned) {
           const log = partitionOf(topic, partition);
@@ -259,7 +272,8 @@ export function createInProcessEventLog({
         return null;
       };
 
-      const isActive = (): boolean => running && !group.rebalancePending() && group.generation() === generation;
+      const isActive = (): boolean =>
+        running && !group.rebalancePending() && group.generation() === generation;
 
       try {
         while (running) {
@@ -332,7 +346,10 @@ export function createInProcessEventLog({
     writerEpochs.set(id, epoch);
     const assertCurrent = (): void => {
       if (writerEpochs.get(id) !== epoch) {
-        throw new RuntimeError(RUNTIME_ERROR_CODES.fenced, `transactional id ${id} was taken over by a newer writer`);
+        throw new RuntimeError(
+          RUNTIME_ERROR_CODES.fenced,
+          `transactional id ${id} was taken over by a newer writer`,
+        );
       }
     };
     let open = false;
@@ -340,7 +357,8 @@ export function createInProcessEventLog({
       async begin() {
         await Promise.resolve();
         assertCurrent();
-        if (open) throw new RuntimeError(RUNTIME_ERROR_CODES.transactionState, `${id}: a transaction is open`);
+        if (open)
+          throw new RuntimeError(RUNTIME_ERROR_CODES.transactionState, `${id}: a transaction is open`);
         open = true;
         const records: OutgoingRecord[] = [];
         const offsets: GroupOffset[] = [];
@@ -402,7 +420,10 @@ export function createInProcessEventLog({
           compacted: spec.compacted,
           roundRobin: -1,
           partitions: Array.from({ length: spec.partitions }, () =>
-            createPartitionLog({ compacted: spec.compacted, ...(retain === undefined ? {} : { retainRecords: retain }) }),
+            createPartitionLog({
+              compacted: spec.compacted,
+              ...(retain === undefined ? {} : { retainRecords: retain }),
+            }),
           ),
         });
       }
@@ -414,7 +435,9 @@ export function createInProcessEventLog({
     append: (records) => commitAtomically(records, []),
 
     endOffsets: (topic) =>
-      Promise.resolve().then(() => new Map(topicOf(topic).partitions.map((p, i) => [i, String(p.endOffset())]))),
+      Promise.resolve().then(
+        () => new Map(topicOf(topic).partitions.map((p, i) => [i, String(p.endOffset())])),
+      ),
 
     offsetsForTimestamp: (topic, timestamp) =>
       Promise.resolve().then(
@@ -434,7 +457,10 @@ export function createInProcessEventLog({
           new RuntimeError(RUNTIME_ERROR_CODES.groupActive, `group ${group} has active members`),
         );
       }
-      return commitAtomically([], offsets.map((o) => ({ ...o, group })));
+      return commitAtomically(
+        [],
+        offsets.map((o) => ({ ...o, group })),
+      );
     },
 
     async readToEnd(topic, { partitions, onRecords }: ReadToEndOptions) {

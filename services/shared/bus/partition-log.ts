@@ -32,7 +32,10 @@ export interface PartitionLogOptions {
  * previous record, so memory follows the number of live keys and a read from the beginning
  * yields the last value per key, at its original offset.
  */
-export function createPartitionLog({ compacted, retainRecords = Infinity }: PartitionLogOptions): PartitionLog {
+export function createPartitionLog({
+  compacted,
+  retainRecords = Infinity,
+}: PartitionLogOptions): PartitionLog {
   // slots[i] holds offset base + i; undefined marks a compacted or skipped offset.
   let slots: (StoredRecord | undefined)[] = [];
   let base = 0;
@@ -43,7 +46,8 @@ export function createPartitionLog({ compacted, retainRecords = Infinity }: Part
   const dropOldest = (): void => {
     while (end - first > retainRecords) {
       const record = slots[first - base];
-      if (record?.key != null && lastSlotOfKey.get(record.key) === record.offset) lastSlotOfKey.delete(record.key);
+      if (record?.key != null && lastSlotOfKey.get(record.key) === record.offset)
+        lastSlotOfKey.delete(record.key);
       slots[first - base] = undefined;
       first += 1;
     }

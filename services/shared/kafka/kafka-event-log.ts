@@ -16,7 +16,13 @@ import type {
 import { EVENT_LOG_KINDS, START_FROM, VALUE_ENCODINGS } from '../runtime/event-log.ts';
 import { DEFAULT_RETRY_POLICY, withRetry } from '../runtime/retry.ts';
 import type { RetryPolicy } from '../runtime/retry.ts';
-import { errorCode, errorMessage, isRebalance, RUNTIME_ERROR_CODES, RuntimeError } from '../runtime/runtime-error.ts';
+import {
+  errorCode,
+  errorMessage,
+  isRebalance,
+  RUNTIME_ERROR_CODES,
+  RuntimeError,
+} from '../runtime/runtime-error.ts';
 import type { Logger } from '../logger.ts';
 import { coPartitionedAssigner } from './co-partitioned-assigner.ts';
 import { kafkajsLogCreator } from './kafkajs-logger.ts';
@@ -46,8 +52,17 @@ export interface KafkaEventLogOptions {
   readonly decodeRetry?: RetryPolicy;
 }
 
-const REBALANCE_TYPES = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
-const FENCED_TYPES = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
+const REBALANCE_TYPES = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+]);
+const FENCED_TYPES = new Set([
+  'INVALID_PRODUCER_EPOCH',
+  'PRODUCER_FENCED',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+]);
 
 /** kafkajs reports fencing with its own types; we report it under one stable code. */
 function translateKafkaError(error: unknown): unknown {
@@ -109,7 +124,9 @@ export function createKafkaEventLog({
     heartbeatInterval: tuning.heartbeatIntervalMs ?? 3_000,
     rebalanceTimeout: tuning.rebalanceTimeoutMs ?? 60_000,
     maxWaitTimeInMs: tuning.maxWaitTimeMs ?? 1_000,
-    ...(tuning.maxBytesPerPartition === undefined ? {} : { maxBytesPerPartition: tuning.maxBytesPerPartition }),
+    ...(tuning.maxBytesPerPartition === undefined
+      ? {}
+      : { maxBytesPerPartition: tuning.maxBytesPerPartition }),
     readUncommitted: false,
     allowAutoTopicCreation: false,
   };
@@ -179,7 +196,11 @@ export function createKafkaEventLog({
       return { ...base, value: await codec.decode(topic, message.value), decodeFailure: null };
     } catch (error) {
       if ((error as { retriable?: unknown } | null)?.retriable === true) throw error;
-      return { ...base, value: null, decodeFailure: { code: errorCode(error), message: errorMessage(error) } };
+      return {
+        ...base,
+        value: null,
+        decodeFailure: { code: errorCode(error), message: errorMessage(error) },
+      };
     }
   };
 
@@ -235,7 +256,10 @@ export function createKafkaEventLog({
 
     try {
       await consumer.connect();
-      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.startFrom !== START_FROM.latest });
+      await consumer.subscribe({
+        topics: [...options.topics],
+        fromBeginning: options.startFrom !== START_FROM.latest,
+      });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -250,7 +274,9 @@ export function createKafkaEventLog({
               } catch (error) {
                 const type = (error as { type?: unknown } | null)?.type;
                 if (typeof type === 'string' && REBALANCE_TYPES.has(type)) {
-                  throw new RuntimeError(RUNTIME_ERROR_CODES.rebalance, errorMessage(error), { cause: error });
+                  throw new RuntimeError(RUNTIME_ERROR_CODES.rebalance, errorMessage(error), {
+                    cause: error,
+                  });
                 }
                 throw error;
               }
@@ -270,7 +296,8 @@ export function createKafkaEventLog({
             );
           } catch (error) {
             // kafkajs rejoins the group when it sees its own rebalance error; anything else ends the subscription.
-            if (isRebalance(error) && error instanceof RuntimeError && error.cause instanceof Error) throw error.cause;
+            if (isRebalance(error) && error instanceof RuntimeError && error.cause instanceof Error)
+              throw error.cause;
             handlerError = error;
             throw Object.assign(new Error(errorMessage(error), { cause: error }), { retriable: false });
           }
@@ -291,7 +318,8 @@ export function createKafkaEventLog({
     // Per wanted partition, the offset of the last record to read (end - 1), when there is one.
     const lastToRead = new Map<number, bigint>();
     for (const o of offsets) {
-      if (wanted.has(o.partition) && BigInt(o.high) > BigInt(o.low)) lastToRead.set(o.partition, BigInt(o.high) - 1n);
+      if (wanted.has(o.partition) && BigInt(o.high) > BigInt(o.low))
+        lastToRead.set(o.partition, BigInt(o.high) - 1n);
     }
     if (lastToRead.size === 0) return;
 
@@ -372,8 +400,11 @@ export function createKafkaEventLog({
         const tx = await translated(() => client.transaction());
         return {
           append: async (records) => {
-            const topicMessages = await toTopicMessages(records);
-            await translated(() => tx.sendBatch({ topicMessages }));
+            // One request per piece: kafkajs puts a partition's messages of a request in one record
+            // batch, and the broker refuses batches over message.max.bytes (a big fan-out would be).
+            for (const topicMessages of splitBySize(await toTopicMessages(records))) {
+              await translated(() => tx.sendBatch({ topicMessages }));
+            }
           },
           commitOffsets: (group, offsets) =>
             translated(() =>
@@ -427,15 +458,22 @@ export function createKafkaEventLog({
     async append(records) {
       if (records.length === 0) return;
       const client = await plainProducer();
-      await client.sendBatch({ topicMessages: await toTopicMessages(records), acks: -1 });
+      for (const topicMessages of splitBySize(await toTopicMessages(records))) {
+        await client.sendBatch({ topicMessages, acks: -1 });
+      }
     },
 
     endOffsets,
 
     async offsetsForTimestamp(topic, timestamp) {
       const client = await adminClient();
-      const [found, ends] = await Promise.all([client.fetchTopicOffsetsByTimestamp(topic, timestamp), endOffsets(topic)]);
-      return new Map(found.map((o) => [o.partition, o.offset === '-1' ? (ends.get(o.partition) ?? '0') : o.offset]));
+      const [found, ends] = await Promise.all([
+        client.fetchTopicOffsetsByTimestamp(topic, timestamp),
+        endOffsets(topic),
+      ]);
+      return new Map(
+        found.map((o) => [o.partition, o.offset === '-1' ? (ends.get(o.partition) ?? '0') : o.offset]),
+      );
     },
 
     async committedOffsets(group, topic) {
@@ -453,7 +491,9 @@ export function createKafkaEventLog({
           await client.setOffsets({ groupId: group, topic, partitions });
         } catch (error) {
           if (/no running instances|running/i.test(errorMessage(error))) {
-            throw new RuntimeError(RUNTIME_ERROR_CODES.groupActive, `group ${group} has active members`, { cause: error });
+            throw new RuntimeError(RUNTIME_ERROR_CODES.groupActive, `group ${group} has active members`, {
+              cause: error,
+            });
           }
           throw error;
         }
@@ -474,4 +514,49 @@ export function createKafkaEventLog({
       producer = null;
     },
   };
+}
+
+/** Bytes per produce request; under the broker's default message.max.bytes (1 MiB) with room for overhead. */
+const MAX_REQUEST_BYTES = 768 * 1024;
+
+/**
+ * Splits messages into requests of at most MAX_REQUEST_BYTES (a bigger single message goes
+ * alone: its topic allows it), keeping each partition's order.
+ */
+function splitBySize(topicMessages: readonly TopicMessages[]): TopicMessages[][] {
+  const requests: TopicMessages[][] = [];
+  let current = new Map<string, Message[]>();
+  let size = 0;
+  const flush = (): void => {
+    if (current.size > 0) requests.push([...current].map(([topic, messages]) => ({ topic, messages })));
+    current = new Map();
+    size = 0;
+  };
+  for (const { topic, messages } of topicMessages) {
+    for (const message of messages) {
+      const bytes = messageBytes(message);
+      if (size > 0 && size + bytes > MAX_REQUEST_BYTES) flush();
+      const list = current.get(topic) ?? [];
+      list.push(message);
+      current.set(topic, list);
+      size += bytes;
+    }
+  }
+  flush();
+  return requests;
+}
+
+function messageBytes(message: Message): number {
+  const length = (v: Message['key'] | Message['value']): number =>
+    v === null || v === undefined ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength;
+  let headers = 0;
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    headers +=
+      name.length +
+      (Array.isArray(value)
+        ? value.reduce((n, v) => n + length(v), 0)
+        : length(value));
+  }
+  // Per-record overhead in a v2 batch: varints for lengths, offset and timestamp deltas.
+  return length(message.key) + length(message.value) + headers + 24;
 }

@@ -7,7 +7,12 @@ export function kafkajsLogCreator(logger: Logger): logCreator {
   const child = logger.child({ component: 'kafkajs' });
   return () =>
     ({ namespace, level, log }) => {
-      const { message, timestamp: _timestamp, logger: _name, ...rest } = log as { message: string } & Record<string, unknown>;
+      const {
+        message,
+        timestamp: _timestamp,
+        logger: _name,
+        ...rest
+      } = log as { message: string } & Record<string, unknown>;
       const entry = { namespace, ...rest };
       if (level === logLevel.ERROR) child.error(entry, message);
       else if (level === logLevel.WARN) child.warn(entry, message);

@@ -56,4 +56,6 @@ export function codecByTopic(select: (topic: string) => ValueCodec): ValueCodec 
 }
 
 /** JSON everywhere except DLQ topics, which keep bytes: the default for changelogs and tests. */
-export const defaultCodec: ValueCodec = codecByTopic((topic) => (topic.startsWith('dlq.') ? bytesCodec : jsonCodec));
+export const defaultCodec: ValueCodec = codecByTopic((topic) =>
+  topic.startsWith('dlq.') ? bytesCodec : jsonCodec,
+);

@@ -33,7 +33,10 @@ export function gaugeIn<L extends string>(registry: Registry, config: GaugeConfi
   return new Gauge({ ...config, registers: [registry] });
 }
 
-export function histogramIn<L extends string>(registry: Registry, config: HistogramConfiguration<L>): Histogram<L> {
+export function histogramIn<L extends string>(
+  registry: Registry,
+  config: HistogramConfiguration<L>,
+): Histogram<L> {
   const existing = registry.getSingleMetric(config.name);
   if (existing instanceof Histogram) return existing;
   return new Histogram({ ...config, registers: [registry] });

@@ -36,7 +36,11 @@ const bump = (counts: Map<string, number>, key: string, by = 1): void => {
 export function processRecords(
   processor: Processor,
   records: readonly LogRecord[],
-  { partition, stores, now }: { readonly partition: number; readonly stores: StateStores; readonly now: number },
+  {
+    partition,
+    stores,
+    now,
+  }: { readonly partition: number; readonly stores: StateStores; readonly now: number },
 ): ChunkResult {
   const last = records.at(-1);
   if (last === undefined) throw new RangeError('processRecords needs at least one record');
@@ -53,7 +57,10 @@ export function processRecords(
   const view = (store: string): StateView<unknown> => {
     const pending = overlay.get(store);
     if (pending === undefined) {
-      throw new RuntimeError(RUNTIME_ERROR_CODES.processorContract, `${processor.name}: store ${store} is not declared`);
+      throw new RuntimeError(
+        RUNTIME_ERROR_CODES.processorContract,
+        `${processor.name}: store ${store} is not declared`,
+      );
     }
     return {
       get: (key) => (pending.has(key) ? (pending.get(key) ?? undefined) : stores.get(partition, store, key)),
@@ -64,7 +71,15 @@ export function processRecords(
   for (const record of records) {
     if (record.decodeFailure !== null) {
       const { code, message } = record.decodeFailure;
-      dlqs.push(dlqRecord(parkedIn, processor.name, record, { code: DLQ_CODES.undecodable, message: `${code}: ${message}` }, now));
+      dlqs.push(
+        dlqRecord(
+          parkedIn,
+          processor.name,
+          record,
+          { code: DLQ_CODES.undecodable, message: `${code}: ${message}` },
+          now,
+        ),
+      );
       bump(dlqByCode, DLQ_CODES.undecodable);
       continue;
     }

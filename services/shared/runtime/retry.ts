@@ -12,7 +12,11 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { initialDelayMs: 100, maxDelayMs: 10_000, maxAttempts: 20 };
 
 /** Exponential backoff with full jitter: attempt 1 waits up to initial, doubling up to max. */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling * (0.5 + random() / 2));
 }

@@ -17,7 +17,14 @@ import { START_FROM } from './event-log.ts';
 import { processRecords } from './process-records.ts';
 import { DEFAULT_RETRY_POLICY, withRetry } from './retry.ts';
 import type { RetryPolicy } from './retry.ts';
-import { errorCode, errorMessage, isRebalance, isRetriable, RUNTIME_ERROR_CODES, RuntimeError } from './runtime-error.ts';
+import {
+  errorCode,
+  errorMessage,
+  isRebalance,
+  isRetriable,
+  RUNTIME_ERROR_CODES,
+  RuntimeError,
+} from './runtime-error.ts';
 import { createStateStores } from './state-stores.ts';
 
 export interface RunProcessorOptions {
@@ -69,7 +76,10 @@ export interface ProcessorRun {
  * - retriable errors are retried with backoff (the transaction aborted first); anything else
  *   ends the run with the error, and the process is expected to exit and be restarted.
  */
-export async function runProcessor(processor: Processor, options: RunProcessorOptions): Promise<ProcessorRun> {
+export async function runProcessor(
+  processor: Processor,
+  options: RunProcessorOptions,
+): Promise<ProcessorRun> {
   const {
     log,
     group,
@@ -137,12 +147,17 @@ export async function runProcessor(processor: Processor, options: RunProcessorOp
     const tx = await writer.begin();
     try {
       if (result.outgoing.length > 0) await tx.append(result.outgoing);
-      await tx.commitOffsets(group, [{ topic: batch.topic, partition: batch.partition, offset: result.nextOffset }]);
+      await tx.commitOffsets(group, [
+        { topic: batch.topic, partition: batch.partition, offset: result.nextOffset },
+      ]);
       await tx.commit();
     } catch (error) {
       metrics.transactionAborted(errorCode(error));
       await tx.abort().catch((abortError: unknown) => {
-        logger.warn({ err: abortError, cause: errorMessage(error) }, 'abort after a failed transaction failed too');
+        logger.warn(
+          { err: abortError, cause: errorMessage(error) },
+          'abort after a failed transaction failed too',
+        );
       });
       throw error;
     }
@@ -192,7 +207,13 @@ export async function runProcessor(processor: Processor, options: RunProcessorOp
 
   let subscription: Subscription;
   try {
-    subscription = await log.consume({ group, topics: processor.inputTopics, startFrom, onAssignment, eachBatch });
+    subscription = await log.consume({
+      group,
+      topics: processor.inputTopics,
+      startFrom,
+      onAssignment,
+      eachBatch,
+    });
   } catch (error) {
     await writer.close().catch(() => undefined);
     throw error;
@@ -261,5 +282,7 @@ async function prepareTopics(processor: Processor, log: EventLog): Promise<void>
 }
 
 async function closeWriter(writer: TransactionalWriter, logger: Logger): Promise<void> {
-  await writer.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the transactional writer failed'));
+  await writer
+    .close()
+    .catch((error: unknown) => logger.warn({ err: error }, 'closing the transactional writer failed'));
 }

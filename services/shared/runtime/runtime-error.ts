@@ -32,7 +32,11 @@ export class RuntimeError extends Error {
   override readonly name = 'RuntimeError';
   readonly code: RuntimeErrorCode;
   readonly retriable: boolean;
-  constructor(code: RuntimeErrorCode, message: string, options: { retriable?: boolean; cause?: unknown } = {}) {
+  constructor(
+    code: RuntimeErrorCode,
+    message: string,
+    options: { retriable?: boolean; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.retriable = options.retriable ?? false;

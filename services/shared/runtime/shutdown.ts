@@ -20,7 +20,12 @@ export interface ShutdownOptions {
  */
 export function stopOnSignals(
   stoppables: readonly Stoppable[],
-  { logger, signals = ['SIGTERM', 'SIGINT'], timeoutMs = 30_000, exit = (code) => process.exit(code) }: ShutdownOptions,
+  {
+    logger,
+    signals = ['SIGTERM', 'SIGINT'],
+    timeoutMs = 30_000,
+    exit = (code) => process.exit(code),
+  }: ShutdownOptions,
 ): () => void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {

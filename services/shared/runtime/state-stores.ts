@@ -32,7 +32,8 @@ export function createStateStores(names: readonly string[]): StateStores {
       partitions.set(partition, stores);
     }
     const found = stores.get(store);
-    if (found === undefined) throw new RuntimeError(RUNTIME_ERROR_CODES.processorContract, `no store ${store}`);
+    if (found === undefined)
+      throw new RuntimeError(RUNTIME_ERROR_CODES.processorContract, `no store ${store}`);
     return found;
   };
 

@@ -10,7 +10,13 @@ import { createLogger } from '../../../services/shared/logger.ts';
 import { createProcessorMetrics } from '../../../services/shared/metrics/processor-metrics.ts';
 import type { OutgoingRecord } from '../../../services/shared/runtime/event-log.ts';
 import { runProcessor } from '../../../services/shared/runtime/run-processor.ts';
-import { latestByKey, readAll, uniqueSuffix, WAIT, waitForCommittedToEnd } from '../../contract/event-log-fixture.ts';
+import {
+  latestByKey,
+  readAll,
+  uniqueSuffix,
+  WAIT,
+  waitForCommittedToEnd,
+} from '../../contract/event-log-fixture.ts';
 import { COUNTS_STORE, countProblems, runningCountProcessor } from '../../contract/running-count.ts';
 import type { CountOutput } from '../../contract/running-count.ts';
 import { kafkaFixture } from './kafka-fixture.ts';
@@ -49,7 +55,11 @@ const KEYS = 12;
 const PER_KEY = 100;
 
 function inputs(topic: string): OutgoingRecord[] {
-  return Array.from({ length: KEYS * PER_KEY }, (_, i) => ({ topic, key: `key-${i % KEYS}`, value: { n: i } }));
+  return Array.from({ length: KEYS * PER_KEY }, (_, i) => ({
+    topic,
+    key: `key-${i % KEYS}`,
+    value: { n: i },
+  }));
 }
 
 /** The same processor over the same inputs on the in-process bus, never interrupted. */
@@ -90,7 +100,8 @@ describe('crash recovery of a stateful processor on Kafka', () => {
   });
 
   afterEach(async () => {
-    for (const w of workers.splice(0)) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+    for (const w of workers.splice(0))
+      if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
     await fx.cleanup();
   });
 
@@ -118,10 +129,13 @@ describe('crash recovery of a stateful processor on Kafka', () => {
     // First life: killed with SIGKILL while a transaction's records and offsets are sent but not committed.
     const first = spawnWorker(config);
     workers.push(first);
-    await vi.waitFor(() => {
-      expect(first.lines.filter((l) => l === 'COMMITTED').length).toBeGreaterThanOrEqual(5);
-      expect(first.lines.at(-1)).toBe('IN_FLIGHT');
-    }, { timeout: 90_000, interval: 5 });
+    await vi.waitFor(
+      () => {
+        expect(first.lines.filter((l) => l === 'COMMITTED').length).toBeGreaterThanOrEqual(5);
+        expect(first.lines.at(-1)).toBe('IN_FLIGHT');
+      },
+      { timeout: 90_000, interval: 5 },
+    );
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     const committedBefore = [...(await fx.log.committedOffsets(group, input)).values()].reduce(

@@ -17,7 +17,10 @@ export const TEST_CONSUMER_TUNING = {
   maxWaitTimeMs: 250,
 } as const;
 
-export type KafkaFixture = EventLogFixture & { readonly kit: KafkaTestKit; readonly brokers: readonly string[] };
+export type KafkaFixture = EventLogFixture & {
+  readonly kit: KafkaTestKit;
+  readonly brokers: readonly string[];
+};
 
 /** The contract suites' fixture over the local broker; every topic and group is unique and removed afterwards. */
 export async function kafkaFixture(options: Partial<KafkaEventLogOptions> = {}): Promise<KafkaFixture> {
@@ -25,7 +28,12 @@ export async function kafkaFixture(options: Partial<KafkaEventLogOptions> = {}):
   const kit = await createKafkaTestKit({ brokers });
   const logs: EventLog[] = [];
   const open = (): EventLog => {
-    const log = createKafkaEventLog({ brokers, clientId: 'submerge-test', consumer: TEST_CONSUMER_TUNING, ...options });
+    const log = createKafkaEventLog({
+      brokers,
+      clientId: 'submerge-test',
+      consumer: TEST_CONSUMER_TUNING,
+      ...options,
+    });
     logs.push(log);
     return log;
   };

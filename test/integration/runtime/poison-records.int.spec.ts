@@ -47,7 +47,13 @@ async function runToEnd(log: EventLog, processor: Processor, group: string): Pro
 
 function catalogEntry(id: string): SourceCatalogEntry {
   return {
-    metadata: { eventId: randomUUID(), eventTime: Date.now(), producer: 'test/poison', correlationId: id, causationId: null },
+    metadata: {
+      eventId: randomUUID(),
+      eventTime: Date.now(),
+      producer: 'test/poison',
+      correlationId: id,
+      causationId: null,
+    },
     id,
     urls: [`https://example.invalid/${id}.txt`],
     tier: 'bulk',
@@ -114,7 +120,10 @@ describe('poison records on Kafka', () => {
     await fx.namedTopic(spec.name, 2, { compacted: true });
     subjects.push(valueSubject(spec.name));
     const registry = createSchemaRegistryClient({ url: schemaRegistryUrl });
-    const eventCodec = createEventCodec({ registry, registered: await registerEventSchemas(registry, [spec]) });
+    const eventCodec = createEventCodec({
+      registry,
+      registered: await registerEventSchemas(registry, [spec]),
+    });
     const log = createKafkaEventLog({
       brokers: fx.brokers,
       consumer: TEST_CONSUMER_TUNING,
@@ -147,7 +156,9 @@ describe('poison records on Kafka', () => {
       const outputs = await readAll(log, output);
       expect(outputs.map((r) => r.key).sort()).toEqual(['alpha', 'gamma']);
       const parked = await readAll(log, dlqTopic(name));
-      expect(parked.map((r) => [r.key, r.headers[DLQ_HEADERS.errorCode]])).toEqual([['beta', DLQ_CODES.undecodable]]);
+      expect(parked.map((r) => [r.key, r.headers[DLQ_HEADERS.errorCode]])).toEqual([
+        ['beta', DLQ_CODES.undecodable],
+      ]);
       expect(parked[0]?.headers[DLQ_HEADERS.errorMessage]).toMatch(/^EVENT_UNDECODABLE: /);
     } finally {
       await log.close();
