@@ -45,3 +45,21 @@ describe('cleanName', () => {
     );
   });
 });
+
+describe('cleanName NFC fast path', () => {
+  it('gives the same result as a full NFC normalisation for any text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        const { name } = cleanName(s);
+        expect(name).toBe(name.normalize('NFC'));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('normalises combining marks next to characters of otherwise stable blocks', () => {
+    expect(cleanName('\u0418\u0306 ж').name).toBe('\u0419 ж');
+    expect(cleanName('\u1100\u1161').name).toBe('\uac00');
+    expect(cleanName('\u2126').name).toBe('\u03a9');
+  });
+});
