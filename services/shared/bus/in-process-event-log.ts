@@ -79,6 +79,9 @@ interface TopicState {
  * with committed offsets and eager co-partitioned rebalances, transactions as atomic appends
  * plus offset commits, and an optional persistence hook. Commits are serialized, so offsets are
  * handed out in commit order and a commit is visible whole or not at all.
+ *
+ * Values are stored and handed out by reference, not copied: every reader must treat them as
+ * immutable (processors do, by contract), which keeps the embedded mode free of copying costs.
  */
 export function createInProcessEventLog({
   persistence,

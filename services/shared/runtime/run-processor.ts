@@ -141,7 +141,11 @@ export async function runProcessor(
     logger.info({ partitions, records, ms: Math.round(performance.now() - started) }, 'state restored');
   };
 
-  const commitChunk = async (batch: LogBatch, records: readonly LogRecord[]): Promise<void> => {
+  const commitChunk = async (
+    batch: LogBatch,
+    records: readonly LogRecord[],
+    control: BatchControl,
+  ): Promise<void> => {
     const started = performance.now();
     const result = processRecords(processor, records, { partition: batch.partition, stores, now: clock() });
     const tx = await writer.begin();
@@ -150,6 +154,10 @@ export async function runProcessor(
       await tx.commitOffsets(group, [
         { topic: batch.topic, partition: batch.partition, offset: result.nextOffset },
       ]);
+      // Last look at the membership before committing: kafkajs' offset commits in transactions
+      // carry no group generation, so this is what keeps a member that lost the partition while
+      // the transaction was open from committing work its successor will redo.
+      await control.heartbeat();
       await tx.commit();
     } catch (error) {
       metrics.transactionAborted(errorCode(error));
@@ -183,7 +191,7 @@ export async function runProcessor(
       if (!control.isActive()) return;
       const chunk = batch.records.slice(i, i + maxBatchRecords);
       try {
-        await withRetry(() => commitChunk(batch, chunk), retry, {
+        await withRetry(() => commitChunk(batch, chunk, control), retry, {
           onRetriableError: (error, attempt) => {
             metrics.retried(errorCode(error));
             logger.warn(
