@@ -14,6 +14,7 @@ import {
   registerEventSchemas,
 } from '../../../services/shared/kafka/schema-registry.ts';
 import { defaultCodec } from '../../../services/shared/kafka/value-codec.ts';
+import type { ValueCodec } from '../../../services/shared/kafka/value-codec.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
 import { createProcessorMetrics } from '../../../services/shared/metrics/processor-metrics.ts';
 import { DLQ_CODES, DLQ_HEADERS } from '../../../services/shared/runtime/dlq-headers.ts';
@@ -112,6 +113,43 @@ describe('poison records on Kafka', () => {
       [DLQ_HEADERS.errorCode]: DLQ_CODES.undecodable,
     });
     expect(parked?.headers[DLQ_HEADERS.errorMessage]).toMatch(/^VALUE_NOT_JSON: /);
+  });
+
+  it('retries a decode that failed for a retriable reason (registry unreachable) instead of parking the record', async () => {
+    const name = `count-${uniqueSuffix()}`;
+    const input = await fx.topic('flaky-in', 1);
+    const output = await fx.topic('flaky-out', 1);
+    await fx.namedTopic(changelogTopic(name, COUNTS_STORE), 1, { compacted: true });
+    await fx.namedTopic(dlqTopic(name), 1);
+    let failures = 3;
+    const flaky: ValueCodec = {
+      encode: (topic, value) => defaultCodec.encode(topic, value),
+      decode(topic, bytes) {
+        if (topic === input && failures > 0) {
+          failures -= 1;
+          throw Object.assign(new Error('registry unreachable'), {
+            code: 'REGISTRY_UNAVAILABLE',
+            retriable: true,
+          });
+        }
+        return defaultCodec.decode(topic, bytes);
+      },
+    };
+    const log = createKafkaEventLog({
+      brokers: fx.brokers,
+      consumer: TEST_CONSUMER_TUNING,
+      codec: flaky,
+      decodeRetry: { initialDelayMs: 10, maxDelayMs: 20, maxAttempts: 10 },
+    });
+    try {
+      await log.append([1, 2].map((n) => ({ topic: input, key: 'k', value: { n } })));
+      await runToEnd(log, runningCountProcessor({ name, input, output }), fx.group(name));
+      expect((await readAll(log, output)).map((r) => (r.value as CountOutput).count)).toEqual([1, 2]);
+      expect(await readAll(log, dlqTopic(name))).toEqual([]);
+      expect(failures).toBe(0);
+    } finally {
+      await log.close();
+    }
   });
 
   it('reads and writes Avro events through the schema registry, and parks a record not in the registry wire format', async () => {
