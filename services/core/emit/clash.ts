@@ -24,7 +24,8 @@ import { ss2022KeyProblem } from './ss2022.ts';
 import { vlessEncryptionProblem } from './vless-encryption.ts';
 import { createNameAllocator, displayName } from './unique-names.ts';
 import type { YamlValue } from './yaml-flow.ts';
-import { yamlFlow, yamlString } from './yaml-flow.ts';
+import { createLineSink } from './line-sink.ts';
+import { yamlFlowEntries, yamlString } from './yaml-flow.ts';
 
 /**
  * Clash.Meta (mihomo) YAML: `proxies` (one flow mapping per line), a `PROXY` select group
@@ -49,20 +50,22 @@ export function emitClash(configs: readonly ProxyConfig[], options: EmitOptions 
     else accepted.push({ proxy, name: displayName(config) });
   }
   const names = createNameAllocator([...BUILTIN_POLICIES, SELECT_GROUP, AUTO_GROUP], accepted.map((a) => a.name));
-  const lines: string[] = [];
-  const members: string[] = [];
+  const lines = createLineSink('\n');
+  const members = createLineSink(', ');
   for (const { proxy, name: wanted } of accepted) {
-    const name = names.take(wanted);
+    const name = yamlString(names.take(wanted));
     members.push(name);
-    lines.push(`  - ${yamlFlow({ name, ...proxy })}`);
+    lines.push(`  - {name: ${name}, ${yamlFlowEntries(proxy)}}`);
   }
-  const groupMembers = members.length > 0 ? members : ['DIRECT'];
-  let output = lines.length > 0 ? `proxies:\n${lines.join('\n')}\n` : 'proxies: []\n';
+  const emitted = lines.count;
+  // Group member lists are written as one joined flow sequence: 200,000 names stay cheap.
+  const groupMembers = emitted > 0 ? members.join() : yamlString('DIRECT');
+  let output = emitted > 0 ? `proxies:\n${lines.join()}\n` : 'proxies: []\n';
   output += 'proxy-groups:\n';
-  output += `  - ${yamlFlow({ name: SELECT_GROUP, type: 'select', proxies: [AUTO_GROUP, ...groupMembers] })}\n`;
-  output += `  - ${yamlFlow({ name: AUTO_GROUP, type: 'url-test', url: PROBE_URL, interval: 300, tolerance: 50, proxies: groupMembers })}\n`;
+  output += `  - {name: ${yamlString(SELECT_GROUP)}, type: "select", proxies: [${yamlString(AUTO_GROUP)}, ${groupMembers}]}\n`;
+  output += `  - {name: ${yamlString(AUTO_GROUP)}, type: "url-test", url: ${yamlString(PROBE_URL)}, interval: 300, tolerance: 50, proxies: [${groupMembers}]}\n`;
   output += `rules:\n  - ${yamlString(`MATCH,${SELECT_GROUP}`)}\n`;
-  return { output, emitted: members.length, incompatible };
+  return { output, emitted, incompatible };
 }
 
 const SELECT_GROUP = 'PROXY';

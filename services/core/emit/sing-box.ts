@@ -19,6 +19,7 @@ import type { Transport } from '../model/transport.ts';
 import { leftOut } from './emit-each.ts';
 import type { EmitOptions, EmitResult, Incompatibility, Rejection } from './emit-result.ts';
 import { INCOMPATIBILITY_CODES as C, reject } from './emit-result.ts';
+import { createLineSink } from './line-sink.ts';
 import { pluginOptionsString } from './sip003.ts';
 import { ss2022KeyProblem } from './ss2022.ts';
 import { createNameAllocator, displayName } from './unique-names.ts';
@@ -93,26 +94,27 @@ export function emitSingBox(configs: readonly ProxyConfig[], options: SingBoxEmi
     else accepted.push({ entry, name: displayName(config) });
   }
   const names = createNameAllocator([SELECTOR_TAG, URLTEST_TAG, DIRECT_TAG], accepted.map((a) => a.name));
-  const outbounds: string[] = [];
-  const endpoints: string[] = [];
-  const tags: string[] = [];
+  const outbounds = createLineSink(',\n    ');
+  const endpoints = createLineSink(',\n    ');
+  const members = createLineSink(',');
   for (const { entry, name } of accepted) {
     const tag = names.take(name);
-    tags.push(tag);
+    members.push(JSON.stringify(tag));
     // `type` and `tag` first: the order sing-box's own docs and exports use.
     const text = JSON.stringify({ type: entry.body['type'], tag, ...entry.body });
     (entry.kind === 'endpoint' ? endpoints : outbounds).push(text);
   }
-  const members = tags.length > 0 ? tags : [DIRECT_TAG];
-  const groups = [
-    JSON.stringify({ type: 'selector', tag: SELECTOR_TAG, outbounds: [URLTEST_TAG, ...members], default: URLTEST_TAG }),
-    JSON.stringify({ type: 'urltest', tag: URLTEST_TAG, outbounds: members }),
-  ];
-  if (tags.length === 0) groups.push(JSON.stringify({ type: 'direct', tag: DIRECT_TAG }));
-  let output = '{\n  "outbounds": [\n    ' + [...groups, ...outbounds].join(',\n    ') + '\n  ]';
-  if (endpoints.length > 0) output += ',\n  "endpoints": [\n    ' + endpoints.join(',\n    ') + '\n  ]';
+  const emitted = members.count;
+  const list = emitted > 0 ? members.join() : JSON.stringify(DIRECT_TAG);
+  const selector = `{"type":"selector","tag":${JSON.stringify(SELECTOR_TAG)},"outbounds":[${JSON.stringify(URLTEST_TAG)},${list}],"default":${JSON.stringify(URLTEST_TAG)}}`;
+  const urltest = `{"type":"urltest","tag":${JSON.stringify(URLTEST_TAG)},"outbounds":[${list}]}`;
+  let output = `{\n  "outbounds": [\n    ${selector},\n    ${urltest}`;
+  if (emitted === 0) output += `,\n    ${JSON.stringify({ type: 'direct', tag: DIRECT_TAG })}`;
+  if (outbounds.count > 0) output += `,\n    ${outbounds.join()}`;
+  output += '\n  ]';
+  if (endpoints.count > 0) output += `,\n  "endpoints": [\n    ${endpoints.join()}\n  ]`;
   output += `,\n  "route": { "final": ${JSON.stringify(SELECTOR_TAG)} }\n}\n`;
-  return { output, emitted: tags.length, incompatible };
+  return { output, emitted, incompatible };
 }
 
 function singBoxEntry(config: ProxyConfig, options: SingBoxEmitOptions): Entry | Rejection {

@@ -3,6 +3,7 @@ import type { ProxyConfig, ShadowsocksConfig } from '../model/config.ts';
 import { leftOut } from './emit-each.ts';
 import type { EmitOptions, EmitResult, Incompatibility } from './emit-result.ts';
 import { INCOMPATIBILITY_CODES as C, reject } from './emit-result.ts';
+import { createLineSink } from './line-sink.ts';
 import { pluginOptionsString } from './sip003.ts';
 import { ss2022KeyProblem } from './ss2022.ts';
 
@@ -15,7 +16,7 @@ import { ss2022KeyProblem } from './ss2022.ts';
  * changes how UDP is relayed.
  */
 export function emitSip008(configs: readonly ProxyConfig[], options: EmitOptions = {}): EmitResult {
-  const servers: string[] = [];
+  const servers = createLineSink(',\n    ');
   const incompatible: Incompatibility[] = [];
   for (let i = 0; i < configs.length; i++) {
     const config = configs[i] as ProxyConfig;
@@ -31,8 +32,8 @@ export function emitSip008(configs: readonly ProxyConfig[], options: EmitOptions
     }
     servers.push(JSON.stringify(server(config)));
   }
-  const body = servers.length === 0 ? '[]' : `[\n    ${servers.join(',\n    ')}\n  ]`;
-  return { output: `{\n  "version": 1,\n  "servers": ${body}\n}\n`, emitted: servers.length, incompatible };
+  const body = servers.count === 0 ? '[]' : `[\n    ${servers.join()}\n  ]`;
+  return { output: `{\n  "version": 1,\n  "servers": ${body}\n}\n`, emitted: servers.count, incompatible };
 }
 
 function server(c: ShadowsocksConfig): Record<string, string | number | undefined> {

@@ -12,22 +12,30 @@ export interface NameAllocator {
 
 /**
  * `upcoming` are the names still to be taken (the whole document's): a generated suffix avoids
- * them, so a proxy published as `x-01` keeps its name even after two earlier `x`s.
+ * them, so a proxy published as `x-01` keeps its name even after two earlier `x`s. A name that
+ * occurs once and is not reserved is handed back without further bookkeeping (the common case).
  */
 export function createNameAllocator(reserved: readonly string[] = [], upcoming: readonly string[] = []): NameAllocator {
-  const used = new Set<string>(reserved);
-  const pending = new Set<string>(upcoming);
+  const reservedSet = new Set<string>(reserved);
+  const occurrences = new Map<string, number>();
+  for (const name of upcoming) occurrences.set(name, (occurrences.get(name) ?? 0) + 1);
+  // Names handed out that another occurrence or a suffix could collide with.
+  const used = new Set<string>();
   // Next suffix to try per base name: keeps a run of N equal names linear, not quadratic.
   const nextSuffix = new Map<string, number>();
+  const taken = (candidate: string): boolean =>
+    used.has(candidate) || occurrences.has(candidate) || reservedSet.has(candidate);
   return {
     take(name) {
-      if (!used.has(name)) {
+      const count = occurrences.get(name);
+      if (count === 1 && !reservedSet.has(name)) return name;
+      if (count === undefined ? !taken(name) : !used.has(name) && !reservedSet.has(name)) {
         used.add(name);
         return name;
       }
       let n = nextSuffix.get(name) ?? 1;
       let candidate = `${name}-${n < 10 ? '0' : ''}${n}`;
-      while (used.has(candidate) || pending.has(candidate)) {
+      while (taken(candidate)) {
         n += 1;
         candidate = `${name}-${n < 10 ? '0' : ''}${n}`;
       }

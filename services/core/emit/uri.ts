@@ -20,6 +20,7 @@ import type { Transport } from '../model/transport.ts';
 import { leftOut } from './emit-each.ts';
 import type { EmitOptions, EmitResult, Incompatibility, Rejection } from './emit-result.ts';
 import { INCOMPATIBILITY_CODES as C, reject } from './emit-result.ts';
+import { createLineSink } from './line-sink.ts';
 import { pluginString } from './sip003.ts';
 import { hostPort } from './unique-names.ts';
 
@@ -37,7 +38,7 @@ import { hostPort } from './unique-names.ts';
  * with a code. Nothing else is lost: a link carries every field of the model that clients read.
  */
 export function emitUri(configs: readonly ProxyConfig[], options: EmitOptions = {}): EmitResult {
-  const lines: string[] = [];
+  const lines = createLineSink('\n');
   const incompatible: Incompatibility[] = [];
   for (let i = 0; i < configs.length; i++) {
     const config = configs[i] as ProxyConfig;
@@ -45,7 +46,7 @@ export function emitUri(configs: readonly ProxyConfig[], options: EmitOptions = 
     if (typeof link === 'string') lines.push(link);
     else incompatible.push(leftOut(config, i, link, options));
   }
-  return { output: lines.length > 0 ? `${lines.join('\n')}\n` : '', emitted: lines.length, incompatible };
+  return { output: lines.count > 0 ? `${lines.join()}\n` : '', emitted: lines.count, incompatible };
 }
 
 /** The share link of one config, or why no link can carry it. */

@@ -13,6 +13,7 @@ import type { Transport } from '../model/transport.ts';
 import { leftOut } from './emit-each.ts';
 import type { EmitOptions, EmitResult, Incompatibility, Rejection } from './emit-result.ts';
 import { INCOMPATIBILITY_CODES as C, reject } from './emit-result.ts';
+import { createLineSink } from './line-sink.ts';
 import { ss2022KeyProblem } from './ss2022.ts';
 import { vlessEncryptionProblem } from './vless-encryption.ts';
 import { createNameAllocator, displayName } from './unique-names.ts';
@@ -34,9 +35,10 @@ export function emitXray(configs: readonly ProxyConfig[], options: EmitOptions =
     else accepted.push({ outbound, name: displayName(config) });
   }
   const names = createNameAllocator([], accepted.map((a) => a.name));
-  const outbounds = accepted.map(({ outbound, name }) => JSON.stringify({ tag: names.take(name), ...outbound }));
-  const body = outbounds.length === 0 ? '[]' : `[\n    ${outbounds.join(',\n    ')}\n  ]`;
-  return { output: `{\n  "outbounds": ${body}\n}\n`, emitted: outbounds.length, incompatible };
+  const outbounds = createLineSink(',\n    ');
+  for (const { outbound, name } of accepted) outbounds.push(JSON.stringify({ tag: names.take(name), ...outbound }));
+  const body = outbounds.count === 0 ? '[]' : `[\n    ${outbounds.join()}\n  ]`;
+  return { output: `{\n  "outbounds": ${body}\n}\n`, emitted: outbounds.count, incompatible };
 }
 
 type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json | undefined };

@@ -65,7 +65,12 @@ export function yamlFlow(value: YamlValue): string {
     }
     return `${out}]`;
   }
-  let out = '{';
+  return `{${yamlFlowEntries(value)}}`;
+}
+
+/** The `key: value` entries of a map in flow style, without the braces. */
+export function yamlFlowEntries(value: { readonly [key: string]: YamlValue | undefined }): string {
+  let out = '';
   let first = true;
   for (const key in value) {
     const v = value[key];
@@ -74,7 +79,7 @@ export function yamlFlow(value: YamlValue): string {
     first = false;
     out += `${yamlKey(key)}: ${yamlFlow(v)}`;
   }
-  return `${out}}`;
+  return out;
 }
 
 function isList(value: YamlValue): value is readonly YamlValue[] {
