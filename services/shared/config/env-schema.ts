@@ -31,6 +31,29 @@ export const ENV_SCHEMA = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
     .default('submerge'),
   SUBMERGE_SINGBOX_BIN: z.string().min(1).optional(),
+  /** Stable per instance of a service (a pod ordinal): names its transactional id, so a restart fences its predecessor. */
+  SUBMERGE_INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .default('0'),
+  /** Prepended to every topic name (isolated topic sets on a shared broker). */
+  SUBMERGE_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{0,100}$/)
+    .default(''),
+  /** Generation of the derived topics the parser and merger read and write (a replay builds v2 beside v1). */
+  SUBMERGE_TOPICS_VERSION: z
+    .string()
+    .regex(/^v[1-9][0-9]{0,3}$/)
+    .default('v1'),
+  SUBMERGE_FINGERPRINT_POLICY: z.enum(['endpoint', 'credential', 'full']).default('credential'),
+  /** How long a failing source's configs still count, as a duration (30m, 24h, 2d). */
+  SUBMERGE_PARSER_EXPIRE_AFTER: z
+    .string()
+    .regex(/^(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?$/)
+    .refine((s) => s !== '', 'a duration such as 24h')
+    .default('24h'),
+  SUBMERGE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   SUBMERGE_ALLOW_PRIVATE_ADDRESSES: z
     .enum(['true', 'false', '1', '0'])
     .default('false')

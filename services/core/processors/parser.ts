@@ -1,0 +1,272 @@
+import type { ConfigObserved, EventMetadata, SourceFetched, SourceSnapshot } from '../../generated/events.ts';
+import { derivedMetadata } from '../../shared/events/event-metadata.ts';
+import { FETCH_OUTCOMES } from '../../shared/events/fetch-outcome.ts';
+import { PRESENCES } from '../../shared/events/presence.ts';
+import type { Presence } from '../../shared/events/presence.ts';
+import { DEFAULT_FINGERPRINT_POLICY } from '../identity/fingerprint-policy.ts';
+import type { FingerprintPolicy } from '../identity/fingerprint-policy.ts';
+import { dlq, drop, ok } from '../processing/outcome.ts';
+import type { StateChange } from '../processing/outcome.ts';
+import type { ProcessContext, Processor } from '../processing/processor.ts';
+import type { InputRecord, OutputRecord } from '../processing/record.ts';
+import { configJson } from './config-json.ts';
+import { decodeFetchedBody } from './fetched-body.ts';
+import { isSourceFetched } from './fetched-event.ts';
+import { isUsable, parseBody } from './parse-body.ts';
+import type { ParsedBody } from './parse-body.ts';
+import { readCarried, readSourceState, writeSourceState } from './parser-state.ts';
+import type { CarriedConfig, ParseStats, SourceState, StoredValue } from './parser-state.ts';
+import { PARSER_STORE, PROCESSOR_KINDS, processorName } from './pipeline-topics.ts';
+import type { PipelineTopics } from './pipeline-topics.ts';
+
+export const PARSER_DLQ_CODES = {
+  invalidEvent: 'INVALID_FETCH_EVENT',
+  keyMismatch: 'KEY_MISMATCH',
+} as const;
+
+export const PARSER_DROP_REASONS = { tombstone: 'tombstone' } as const;
+
+/** Producer of derived events: a constant, so event ids do not depend on which instance or generation ran. */
+export const PARSER_PRODUCER = 'parser';
+
+/** A source failing for a day has most likely gone for good; its configs stop counting. */
+export const DEFAULT_EXPIRE_AFTER_MS = 24 * 60 * 60 * 1000;
+/** Matches the parse core's own cap; the fetcher's caps are lower. */
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+export interface ParserOptions {
+  readonly topics: Pick<PipelineTopics, 'prefix' | 'version' | 'fetched' | 'observed' | 'snapshots'>;
+  readonly policy?: FingerprintPolicy;
+  /** A source's configs expire when no fetch has produced or confirmed them for this long. */
+  readonly expireAfterMs?: number;
+  readonly allowPrivateAddresses?: boolean;
+  readonly maxBodyBytes?: number;
+}
+
+/**
+ * sources.fetched.v1 -> configs.observed.v1 + sources.snapshots.v1.
+ *
+ * State per source is its last snapshot: the fingerprints its latest usable body carried. A new
+ * usable body yields `present` for each distinct config in it and `absent` for each one that
+ * disappeared; an unchanged body (same SHA-256, or a 304) only confirms the set; a failed, empty,
+ * HTML or unreadable fetch keeps the set, until nothing has confirmed it for `expireAfterMs` —
+ * then every config is `expired`. All times come from the fetch events, never the wall clock,
+ * and event ids derive from the fetch event's id, so a replay reproduces every output exactly.
+ */
+export function createParser(options: ParserOptions): Processor<SourceFetched> {
+  const {
+    topics,
+    policy = DEFAULT_FINGERPRINT_POLICY,
+    expireAfterMs = DEFAULT_EXPIRE_AFTER_MS,
+    allowPrivateAddresses = false,
+    maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
+  } = options;
+  const name = processorName(PROCESSOR_KINDS.parser, topics);
+
+  const observed = (
+    cause: EventMetadata,
+    sourceId: string,
+    presence: Presence,
+    fp: string,
+    columns: { protocol: string; server: string; port: number },
+    detail: { config: string; originLine: number; originFrom: string } | null,
+  ): OutputRecord<ConfigObserved> => ({
+    topic: topics.observed,
+    key: fp,
+    value: {
+      metadata: derivedMetadata(cause, { producer: PARSER_PRODUCER, discriminator: `${presence}:${fp}` }),
+      fingerprint: fp,
+      fingerprintPolicy: policy,
+      sourceId,
+      presence,
+      protocol: columns.protocol,
+      server: columns.server,
+      port: columns.port,
+      config: detail?.config ?? null,
+      originLine: detail?.originLine ?? null,
+      originFrom: detail?.originFrom ?? null,
+      fetchEventId: cause.eventId,
+      fetchedAt: cause.eventTime,
+    },
+  });
+
+  const gone = (event: SourceFetched, presence: Presence, carried: readonly CarriedConfig[]) =>
+    carried.map(([fp, protocol, server, port]) =>
+      observed(event.metadata, event.sourceId, presence, fp, { protocol, server, port }, null),
+    );
+
+  const snapshot = (
+    event: SourceFetched,
+    fields: Partial<
+      Omit<SourceSnapshot, 'metadata' | 'sourceId' | 'fetchEventId' | 'fetchedAt' | 'outcome' | 'httpStatus'>
+    >,
+  ): OutputRecord<SourceSnapshot> => ({
+    topic: topics.snapshots,
+    key: event.sourceId,
+    value: {
+      metadata: derivedMetadata(event.metadata, { producer: PARSER_PRODUCER, discriminator: 'snapshot' }),
+      sourceId: event.sourceId,
+      fetchEventId: event.metadata.eventId,
+      fetchedAt: event.metadata.eventTime,
+      outcome: event.outcome,
+      httpStatus: event.httpStatus,
+      container: null,
+      bytes: 0,
+      bodySha256: null,
+      unchanged: false,
+      configs: 0,
+      uniqueConfigs: 0,
+      duplicates: 0,
+      added: 0,
+      removed: 0,
+      protocols: {},
+      diagnostics: {},
+      retained: false,
+      ...fields,
+    },
+  });
+
+  const statsFields = (stats: ParseStats) => ({
+    container: stats.container,
+    bytes: stats.bytes,
+    configs: stats.configs,
+    uniqueConfigs: stats.uniqueConfigs,
+    duplicates: stats.configs - stats.uniqueConfigs,
+    protocols: stats.protocols,
+    diagnostics: stats.diagnostics,
+  });
+
+  /** A new usable body: present for everything in it, absent for what it no longer carries. */
+  const replaceSet = (
+    event: SourceFetched,
+    sha: string,
+    parsed: ParsedBody,
+    previous: SourceState | undefined,
+    context: ProcessContext,
+  ) => {
+    const store = context.store<StoredValue>(PARSER_STORE);
+    const before = previous === undefined ? [] : readCarried(store, event.sourceId, previous);
+    const now = new Set(parsed.distinct.map((d) => d.fingerprint));
+    const had = new Set(before.map(([fp]) => fp));
+    const removed = before.filter(([fp]) => !now.has(fp));
+    const outputs: OutputRecord[] = [];
+    const carried: CarriedConfig[] = [];
+    let added = 0;
+    for (const { fingerprint: fp, parsed: p } of parsed.distinct) {
+      const { protocol, server, port } = p.config;
+      if (!had.has(fp)) added += 1;
+      carried.push([fp, protocol, server, port]);
+      outputs.push(
+        observed(
+          event.metadata,
+          event.sourceId,
+          PRESENCES.present,
+          fp,
+          { protocol, server, port },
+          {
+            config: configJson(p.config),
+            originLine: p.origin.line,
+            originFrom: p.origin.from,
+          },
+        ),
+      );
+    }
+    outputs.push(...gone(event, PRESENCES.absent, removed));
+    outputs.push(
+      snapshot(event, { ...statsFields(parsed.stats), bodySha256: sha, added, removed: removed.length }),
+    );
+    const changes = writeSourceState(
+      PARSER_STORE,
+      event.sourceId,
+      previous,
+      { bodySha256: sha, confirmedAt: event.metadata.eventTime, stats: parsed.stats },
+      carried,
+    );
+    return ok(outputs, changes);
+  };
+
+  /** The body is the one the set came from (or the server said 304): the set is confirmed as is. */
+  const confirmSet = (event: SourceFetched, previous: SourceState) => {
+    const changes = writeSourceState(PARSER_STORE, event.sourceId, previous, {
+      bodySha256: previous.bodySha256,
+      confirmedAt: event.metadata.eventTime,
+      stats: previous.stats,
+    });
+    const fields = previous.stats === null ? {} : statsFields(previous.stats);
+    return ok([snapshot(event, { ...fields, bodySha256: previous.bodySha256, unchanged: true })], changes);
+  };
+
+  /**
+   * Nothing usable arrived: the set stays (a failed fetch never wipes a source) unless it has gone
+   * unconfirmed for the expiry time, then every config of it expires.
+   */
+  const keepOrExpire = (
+    event: SourceFetched,
+    previous: SourceState | undefined,
+    seen: Partial<Parameters<typeof snapshot>[1]>,
+    context: ProcessContext,
+  ) => {
+    if (previous === undefined || previous.count === 0) return ok([snapshot(event, seen)]);
+    if (event.metadata.eventTime - previous.confirmedAt < expireAfterMs) {
+      return ok([snapshot(event, { ...seen, retained: true })]);
+    }
+    const carried = readCarried(context.store<StoredValue>(PARSER_STORE), event.sourceId, previous);
+    const changes: StateChange[] = writeSourceState(
+      PARSER_STORE,
+      event.sourceId,
+      previous,
+      { bodySha256: null, confirmedAt: previous.confirmedAt, stats: null },
+      [],
+    );
+    return ok(
+      [...gone(event, PRESENCES.expired, carried), snapshot(event, { ...seen, removed: carried.length })],
+      changes,
+    );
+  };
+
+  return {
+    name,
+    inputTopics: [topics.fetched],
+    outputTopics: [topics.observed, topics.snapshots],
+    stores: [PARSER_STORE],
+    process(record: InputRecord<SourceFetched>, context: ProcessContext) {
+      const event = record.value;
+      if (event === null) return drop(PARSER_DROP_REASONS.tombstone);
+      if (!isSourceFetched(event))
+        return dlq(PARSER_DLQ_CODES.invalidEvent, 'value is not a sources.fetched.v1 event');
+      if (record.key !== event.sourceId) {
+        return dlq(
+          PARSER_DLQ_CODES.keyMismatch,
+          `key ${String(record.key)} is not the event's source ${event.sourceId}`,
+        );
+      }
+      const previous = readSourceState(context.store<StoredValue>(PARSER_STORE), event.sourceId);
+
+      if (event.outcome === FETCH_OUTCOMES.notModified && previous !== undefined && previous.count > 0) {
+        return confirmSet(event, previous);
+      }
+      const body = event.outcome === FETCH_OUTCOMES.ok ? event.body : null;
+      if (body === null) return keepOrExpire(event, previous, {}, context);
+      if (
+        previous !== undefined &&
+        previous.count > 0 &&
+        previous.bodySha256 === body.sha256 &&
+        !event.sizes.truncated
+      ) {
+        return confirmSet(event, previous);
+      }
+      const decoded = decodeFetchedBody(body, maxBodyBytes);
+      if (!decoded.ok) return dlq(decoded.code, decoded.message);
+      const parsed = parseBody(decoded.bytes, { policy, allowPrivateAddresses, maxBytes: maxBodyBytes });
+      // A body cut at a size cap is missing its tail: what it lacks says nothing about absence.
+      if (isUsable(parsed) && !event.sizes.truncated)
+        return replaceSet(event, body.sha256, parsed, previous, context);
+      return keepOrExpire(
+        event,
+        previous,
+        { ...statsFields(parsed.stats), bodySha256: body.sha256 },
+        context,
+      );
+    },
+  };
+}

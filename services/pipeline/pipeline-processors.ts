@@ -1,0 +1,67 @@
+import type { Registry } from 'prom-client';
+import type { Processor } from '../core/processing/processor.ts';
+import { createMerger } from '../core/processors/merger.ts';
+import { createParser } from '../core/processors/parser.ts';
+import type { ParserOptions } from '../core/processors/parser.ts';
+import { PROCESSOR_KINDS } from '../core/processors/pipeline-topics.ts';
+import type { PipelineTopics, ProcessorKind } from '../core/processors/pipeline-topics.ts';
+import type { Logger } from '../shared/logger.ts';
+import { createProcessorMetrics } from '../shared/metrics/processor-metrics.ts';
+import type { EventLog, StartFrom } from '../shared/runtime/event-log.ts';
+import { runProcessor } from '../shared/runtime/run-processor.ts';
+import type { ProcessorRun } from '../shared/runtime/run-processor.ts';
+
+export type ParserSettings = Omit<ParserOptions, 'topics'>;
+
+export function pipelineProcessor(
+  kind: ProcessorKind,
+  topics: PipelineTopics,
+  parser: ParserSettings = {},
+): Processor {
+  return kind === PROCESSOR_KINDS.parser ? createParser({ topics, ...parser }) : createMerger({ topics });
+}
+
+/**
+ * Input records per transaction. A fetch event fans out to one observation per config (tens of
+ * thousands for a big source), so the parser commits a few fetches at a time; an observation
+ * yields at most one current event, so the merger takes large chunks.
+ */
+export const DEFAULT_BATCH_RECORDS: Readonly<Record<ProcessorKind, number>> = { parser: 8, merger: 2000 };
+
+export interface StartOptions {
+  readonly log: EventLog;
+  readonly topics: PipelineTopics;
+  /** Stable per instance: the transactional id is `<group>.<instance>`, as runKafkaProcessor names it. */
+  readonly instance: string;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly parser?: ParserSettings;
+  readonly maxBatchRecords?: number;
+  readonly startFrom?: StartFrom;
+}
+
+export interface StartedProcessor {
+  readonly processor: Processor;
+  /** The consumer group: the processor's name, so each generation has its own. */
+  readonly group: string;
+  readonly run: ProcessorRun;
+}
+
+/** Runs one pipeline processor on the shared run loop (transactions, changelogs, DLQ, metrics). */
+export async function startPipelineProcessor(
+  kind: ProcessorKind,
+  options: StartOptions,
+): Promise<StartedProcessor> {
+  const processor = pipelineProcessor(kind, options.topics, options.parser);
+  const group = processor.name;
+  const run = await runProcessor(processor, {
+    log: options.log,
+    group,
+    transactionalId: `${group}.${options.instance}`,
+    logger: options.logger,
+    metrics: createProcessorMetrics(options.registry, processor.name),
+    maxBatchRecords: options.maxBatchRecords ?? DEFAULT_BATCH_RECORDS[kind],
+    ...(options.startFrom === undefined ? {} : { startFrom: options.startFrom }),
+  });
+  return { processor, group, run };
+}
