@@ -24,6 +24,7 @@ import { ss2022KeyProblem } from './ss2022.ts';
 import { vlessEncryptionProblem } from './vless-encryption.ts';
 import { createNameAllocator, displayName } from './unique-names.ts';
 import type { YamlValue } from './yaml-flow.ts';
+import { explicitServerName } from './explicit-sni.ts';
 import { createLineSink } from './line-sink.ts';
 import { yamlFlowEntries, yamlString } from './yaml-flow.ts';
 
@@ -179,11 +180,13 @@ const QUIC_TLS: TlsCaps = { sniKey: 'sni', alpn: true, ech: true, reality: false
 const HTTP_TLS: TlsCaps = { sniKey: 'sni', alpn: false, ech: false, reality: false, utls: false };
 const SOCKS_TLS: TlsCaps = { alpn: false, ech: false, reality: false, utls: false };
 
-function tlsKeys(tls: TlsSettings, p: Proxy, caps: TlsCaps, server: string): Rejection | undefined {
+function tlsKeys(tls: TlsSettings, p: Proxy, caps: TlsCaps, server: string, transport?: Transport): Rejection | undefined {
   const type = typeof p['type'] === 'string' ? p['type'] : 'proxy';
-  if (tls.serverName !== undefined && tls.serverName !== '') {
-    if (caps.sniKey !== undefined) p[caps.sniKey] = tls.serverName;
-    else if (tls.serverName !== server) return reject(C.unsupportedSecurity, `mihomo ${type} has no SNI setting`);
+  // mihomo sends the ws/h2 Host header as SNI when none is set; the model means the server.
+  const serverName = transport === undefined ? tls.serverName : explicitServerName(tls, transport, server);
+  if (serverName !== undefined && serverName !== '') {
+    if (caps.sniKey !== undefined) p[caps.sniKey] = serverName;
+    else if (serverName !== server) return reject(C.unsupportedSecurity, `mihomo ${type} has no SNI setting`);
   }
   if (tls.alpn !== undefined && tls.alpn.length > 0) {
     if (!caps.alpn) return reject(C.unsupportedSecurity, `mihomo ${type} has no ALPN setting`);
@@ -280,7 +283,7 @@ function vmess(c: VmessConfig): Proxy | Rejection {
   const p: Proxy = { ...base('vmess', c), uuid: c.uuid, alterId: c.alterId, cipher: c.cipher, udp: true };
   if (c.tls.enabled) {
     p['tls'] = true;
-    const problem = tlsKeys(c.tls, p, V2RAY_TLS, c.server);
+    const problem = tlsKeys(c.tls, p, V2RAY_TLS, c.server, c.transport);
     if (problem !== undefined) return problem;
   }
   const problem = transportKeys(c.transport, p, VMESS_TRANSPORTS, 'vmess');
@@ -299,7 +302,7 @@ function vless(c: VlessConfig): Proxy | Rejection {
   }
   if (c.tls.enabled) {
     p['tls'] = true;
-    const problem = tlsKeys(c.tls, p, V2RAY_TLS, c.server);
+    const problem = tlsKeys(c.tls, p, V2RAY_TLS, c.server, c.transport);
     if (problem !== undefined) return problem;
   }
   const problem = transportKeys(c.transport, p, VLESS_TRANSPORTS, 'vless');
@@ -311,7 +314,7 @@ function vless(c: VlessConfig): Proxy | Rejection {
 function trojan(c: TrojanConfig): Proxy | Rejection {
   if (!c.tls.enabled) return reject(C.unsupportedSecurity, 'mihomo trojan always runs TLS; this node has TLS off');
   const p: Proxy = { ...base('trojan', c), password: c.password, udp: true };
-  const problem = tlsKeys(c.tls, p, TROJAN_TLS, c.server);
+  const problem = tlsKeys(c.tls, p, TROJAN_TLS, c.server, c.transport);
   if (problem !== undefined) return problem;
   const transportProblem = transportKeys(c.transport, p, TROJAN_TRANSPORTS, 'trojan');
   if (transportProblem !== undefined) return transportProblem;

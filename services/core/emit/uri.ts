@@ -20,6 +20,7 @@ import type { Transport } from '../model/transport.ts';
 import { leftOut } from './emit-each.ts';
 import type { EmitOptions, EmitResult, Incompatibility, Rejection } from './emit-result.ts';
 import { INCOMPATIBILITY_CODES as C, reject } from './emit-result.ts';
+import { explicitServerName } from './explicit-sni.ts';
 import { createLineSink } from './line-sink.ts';
 import { pluginString } from './sip003.ts';
 import { hostPort } from './unique-names.ts';
@@ -146,7 +147,8 @@ function vmess(c: VmessConfig): string | Rejection {
     tls: c.tls.enabled ? 'tls' : '',
   };
   if (c.tls.enabled) {
-    if (c.tls.serverName !== undefined) json['sni'] = c.tls.serverName;
+    const sni = explicitServerName(c.tls, c.transport, c.server);
+    if (sni !== undefined) json['sni'] = sni;
     if (c.tls.alpn !== undefined && c.tls.alpn.length > 0) json['alpn'] = c.tls.alpn.join(',');
     if (c.tls.fingerprint !== undefined) json['fp'] = c.tls.fingerprint;
     if (c.tls.insecure === true) json['insecure'] = '1';
@@ -245,14 +247,14 @@ function transportParams(t: Transport, params: Params): Rejection | undefined {
 }
 
 /** `security` and the TLS/REALITY keys shared by vless, trojan, anytls. */
-function tlsParams(tls: TlsSettings, params: Params): Rejection | undefined {
+function tlsParams(tls: TlsSettings, params: Params, sni: string | undefined): Rejection | undefined {
   if (!tls.enabled) {
     params.push(['security', 'none']);
     return undefined;
   }
   if (tls.disableSni === true) return reject(C.unrepresentableValue, 'share links have no key for disabling SNI');
   params.push(['security', tls.reality !== undefined ? 'reality' : 'tls']);
-  add(params, 'sni', tls.serverName);
+  add(params, 'sni', sni);
   add(params, 'alpn', tls.alpn?.join(','));
   add(params, 'fp', tls.fingerprint);
   if (tls.insecure === true) params.push(['allowInsecure', '1']);
@@ -270,7 +272,7 @@ function tlsParams(tls: TlsSettings, params: Params): Rejection | undefined {
 function vless(c: VlessConfig): string | Rejection {
   const params: Params = [['encryption', c.encryption === '' ? 'none' : c.encryption]];
   add(params, 'flow', c.flow);
-  const tlsProblem = tlsParams(c.tls, params);
+  const tlsProblem = tlsParams(c.tls, params, explicitServerName(c.tls, c.transport, c.server));
   if (tlsProblem !== undefined) return tlsProblem;
   const transportProblem = transportParams(c.transport, params);
   if (transportProblem !== undefined) return transportProblem;
@@ -280,7 +282,7 @@ function vless(c: VlessConfig): string | Rejection {
 
 function trojan(c: TrojanConfig): string | Rejection {
   const params: Params = [];
-  const tlsProblem = tlsParams(c.tls, params);
+  const tlsProblem = tlsParams(c.tls, params, explicitServerName(c.tls, c.transport, c.server));
   if (tlsProblem !== undefined) return tlsProblem;
   const transportProblem = transportParams(c.transport, params);
   if (transportProblem !== undefined) return transportProblem;

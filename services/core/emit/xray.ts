@@ -194,6 +194,9 @@ function streamSettings(t: Transport, tls: TlsSettings): JsonObject | Rejection 
     return reject(C.unsupportedSecurity, 'Xray-core pins certificate chains, not a leaf certificate SHA-256');
   }
   if (tls.reality !== undefined) {
+    // REALITY makes its own ClientHello: ALPN comes from the uTLS fingerprint and verification
+    // from the REALITY key, so alpn/insecure do not apply; ECH cannot be combined with it.
+    if (tls.echConfig !== undefined && tls.echConfig !== '') return reject(C.unsupportedSecurity, 'REALITY cannot be combined with ECH');
     stream['security'] = 'reality';
     stream['realitySettings'] = {
       serverName: tls.serverName,
