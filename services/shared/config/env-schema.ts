@@ -53,7 +53,6 @@ export const ENV_SCHEMA = z.object({
     .regex(/^(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?$/)
     .refine((s) => s !== '', 'a duration such as 24h')
     .default('24h'),
-  SUBMERGE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   SUBMERGE_ALLOW_PRIVATE_ADDRESSES: z
     .enum(['true', 'false', '1', '0'])
     .default('false')

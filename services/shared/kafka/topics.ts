@@ -1,6 +1,10 @@
-import { ConfigResourceTypes } from 'kafkajs';
+import kafkajs from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import type { TopicSpec } from '../events/topic-catalog.ts';
+
+// kafkajs is CommonJS and Node's ESM loader does not detect this named export (vitest's does):
+// read it off the default export so the module also loads in plain Node.
+const { ConfigResourceTypes } = kafkajs;
 
 /** A difference between a topic as it exists and as the catalogue describes it. */
 export interface TopicDrift {
