@@ -38,8 +38,9 @@ import { yamlFlowEntries, yamlString } from './yaml-flow.ts';
  * TLS, transports mihomo lacks for the protocol (quic; trojan over http/h2; xhttp except on
  * vless), xhttp `extra` settings mihomo has no key for (download settings), gRPC `authority`, a non-default WebSocket early-data header,
  * REALITY on protocols other than vmess/vless/trojan, ciphers and plugins outside mihomo's
- * lists. Dropped because they do not change what goes on the wire: REALITY spiderX and gRPC
- * `multi` mode (servers accept both modes).
+ * lists. Dropped because they do not change what goes on the wire: REALITY spiderX, gRPC
+ * `multi` mode (servers accept both modes), and the size of httpupgrade early data (mihomo
+ * only has a switch, `v2ray-http-upgrade-fast-open`, which it gets).
  */
 export function emitClash(configs: readonly ProxyConfig[], options: EmitOptions = {}): EmitResult {
   const accepted: { proxy: Proxy; name: string }[] = [];

@@ -154,6 +154,8 @@ function vmess(c: VmessConfig): string | Rejection {
     if (c.tls.insecure === true) json['insecure'] = '1';
     if (c.tls.certSha256 !== undefined) json['pcs'] = c.tls.certSha256;
   }
+  // Not in v2rayN's key list (its Xray core always uses XUDP); mihomo-style importers read it.
+  if (c.packetEncoding !== undefined) json['packetEncoding'] = c.packetEncoding;
   return `vmess://${base64Std(JSON.stringify(json))}`;
 }
 

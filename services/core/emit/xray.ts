@@ -23,7 +23,10 @@ import { createNameAllocator, displayName } from './unique-names.ts';
  * for current Xray-core (v25+). Left out, each with a code: protocols Xray has no outbound
  * for (shadowsocksr, hysteria v1, hysteria2, tuic, anytls, naive), socks4/4a, Shadowsocks
  * plugins and ciphers outside Xray's AEAD/2022 list, the h2 and QUIC transports (removed from
- * Xray-core in v24.9), certificate SHA-256 pins. xhttp `extra` is passed through as JSON.
+ * Xray-core in v24.9), certificate SHA-256 pins, REALITY with ECH, a UDP packet encoding other
+ * than XUDP. xhttp `extra` is passed through as JSON. Not written because Xray's REALITY client
+ * has no such settings (its uTLS fingerprint decides the ALPN, the REALITY key replaces
+ * certificate checks): ALPN and insecure next to REALITY.
  */
 export function emitXray(configs: readonly ProxyConfig[], options: EmitOptions = {}): EmitResult {
   const accepted: { outbound: JsonObject; name: string }[] = [];
@@ -84,10 +87,21 @@ function xrayOutbound(config: ProxyConfig): JsonObject | Rejection {
   }
 }
 
+/**
+ * Xray relays VMess/VLESS UDP as XUDP on its own (no per-outbound switch), so `xudp` is what it
+ * does anyway and is written on the user for readers; packetaddr or no encoding cannot be had.
+ */
+function packetEncodingProblem(value: string | undefined): Rejection | undefined {
+  if (value === undefined || value === 'xudp') return undefined;
+  return reject(C.unsupportedOption, `Xray-core always relays UDP as XUDP, not ${value === '' ? 'plain' : value}`);
+}
+
 function vmess(c: VmessConfig): JsonObject | Rejection {
+  const encodingProblem = packetEncodingProblem(c.packetEncoding);
+  if (encodingProblem !== undefined) return encodingProblem;
   const stream = streamSettings(c.transport, c.tls);
   if ('code' in stream) return stream;
-  const user: JsonObject = { id: c.uuid, alterId: c.alterId, security: c.cipher };
+  const user: JsonObject = { id: c.uuid, alterId: c.alterId, security: c.cipher, packetEncoding: c.packetEncoding };
   return {
     protocol: 'vmess',
     settings: { vnext: [{ address: c.server, port: c.port, users: [user] }] },
@@ -98,9 +112,11 @@ function vmess(c: VmessConfig): JsonObject | Rejection {
 function vless(c: VlessConfig): JsonObject | Rejection {
   const encryptionProblem = vlessEncryptionProblem(c.encryption);
   if (encryptionProblem !== undefined) return reject(C.invalidKey, encryptionProblem);
+  const encodingProblem = packetEncodingProblem(c.packetEncoding);
+  if (encodingProblem !== undefined) return encodingProblem;
   const stream = streamSettings(c.transport, c.tls);
   if ('code' in stream) return stream;
-  const user: JsonObject = { id: c.uuid, encryption: c.encryption === '' ? 'none' : c.encryption };
+  const user: JsonObject = { id: c.uuid, encryption: c.encryption === '' ? 'none' : c.encryption, packetEncoding: c.packetEncoding };
   if (c.flow !== undefined && c.flow !== '') user['flow'] = c.flow;
   return {
     protocol: 'vless',

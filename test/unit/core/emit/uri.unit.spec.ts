@@ -150,3 +150,19 @@ describe('emitUri / emitBase64', () => {
     expect(emitBase64([]).output).toBe('');
   });
 });
+
+describe('shareLink semantics that differ between clients', () => {
+  it('writes the server as SNI when TLS has no server name but the transport has a Host header', () => {
+    const ws = { ...S.vmessWsTls, tls: { enabled: true } } as const;
+    const json = JSON.parse(Buffer.from(link(ws).slice('vmess://'.length), 'base64').toString('utf8')) as Record<string, string>;
+    expect(json['sni']).toBe('de5.taskflowhub.org');
+    const trojan = link({ ...S.trojanWs, server: '104.21.1.1', tls: { enabled: true } });
+    expect(params(trojan).get('sni')).toBe('104.21.1.1');
+  });
+
+  it('carries the vmess packet encoding in the JSON for importers that read it', () => {
+    const uri = link({ ...S.vmessGrpc, packetEncoding: 'packetaddr' });
+    const json = JSON.parse(Buffer.from(uri.slice('vmess://'.length), 'base64').toString('utf8')) as Record<string, string>;
+    expect(json['packetEncoding']).toBe('packetaddr');
+  });
+});

@@ -70,3 +70,11 @@ describe('emitXray', () => {
     expect((JSON.parse(result.output) as XrayDoc).outbounds).toHaveLength(result.emitted);
   });
 });
+
+describe('emitXray UDP packet encoding', () => {
+  it('accepts XUDP (what Xray does anyway) and refuses packetaddr or plain UDP', () => {
+    expect(emitXray([{ ...S.vlessRealityVision, packetEncoding: 'xudp' }]).emitted).toBe(1);
+    expect(emitXray([{ ...S.vlessRealityVision, packetEncoding: 'packetaddr' }]).incompatible[0]?.code).toBe('UNSUPPORTED_OPTION');
+    expect(emitXray([{ ...S.vmessWsTls, packetEncoding: '' }]).incompatible[0]?.code).toBe('UNSUPPORTED_OPTION');
+  });
+});
