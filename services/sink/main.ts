@@ -1,0 +1,163 @@
+/**
+ * The ClickHouse sink as a service: every pipeline topic into the history tables.
+ *
+ *   node --import tsx services/sink/main.ts [--topic-prefix P] [--group G] [--instance I]
+ *     [--batch-records N] [--flush-interval-ms MS] [--start-from earliest|latest]
+ *     [--session-timeout-ms MS] [--migrate apply|skip]
+ *
+ * Reads SUBMERGE_KAFKA_BROKERS, SUBMERGE_SCHEMA_REGISTRY_URL, SUBMERGE_CLICKHOUSE_URL (+ user,
+ * password, database) and, when set, serves /live, /ready and /metrics on SUBMERGE_METRICS_PORT.
+ * Applies the ClickHouse migrations before consuming (waiting for ClickHouse if it is not up).
+ */
+import { ClickHouseLogLevel } from '@clickhouse/client';
+import { isRetriableClickHouseError } from '../shared/clickhouse/clickhouse-retriable.ts';
+import { createClickHouse } from '../shared/clickhouse/create-client.ts';
+import type { ClickHouseConfig } from '../shared/clickhouse/clickhouse-config.ts';
+import { loadMigrations } from '../shared/clickhouse/migration-files.ts';
+import { migrateDatabase, migrationStatus } from '../shared/clickhouse/migrate.ts';
+import { loadConfig } from '../shared/config/load-config.ts';
+import { dlqTopic } from '../core/processing/processor.ts';
+import { topicSpecs } from '../shared/events/topic-catalog.ts';
+import { startHealthServer } from '../shared/health/health-server.ts';
+import { createAvroValueCodec } from '../shared/kafka/avro-value-codec.ts';
+import { createKafkaEventLog } from '../shared/kafka/kafka-event-log.ts';
+import { createEventCodec, createSchemaRegistryClient } from '../shared/kafka/schema-registry.ts';
+import { defaultCodec } from '../shared/kafka/value-codec.ts';
+import { createLogger } from '../shared/logger.ts';
+import { createMetricsRegistry } from '../shared/metrics/metrics-registry.ts';
+import { withRetry } from '../shared/runtime/retry.ts';
+import { stopOnSignals } from '../shared/runtime/shutdown.ts';
+import { runSink, SINK_INSERT_RETRY, SINK_NAME } from './run-sink.ts';
+import { createSinkMetrics } from './sink-metrics.ts';
+import { parseSinkOptions } from './sink-options.ts';
+import { sinkRoutes } from './sink-routes.ts';
+
+const EXIT = { config: 2, crashed: 1 } as const;
+
+function die(problems: readonly string[]): never {
+  process.stderr.write(`sink: invalid configuration:\n  - ${problems.join('\n  - ')}\n`);
+  process.exit(EXIT.config);
+}
+
+const parsed = parseSinkOptions(process.argv.slice(2));
+if (!parsed.ok) die(parsed.problems);
+const options = parsed.options;
+let env: ReturnType<typeof loadConfig>;
+try {
+  env = loadConfig({ ...process.env, SUBMERGE_MODE: 'distributed' });
+} catch (error) {
+  die((error as { problems?: readonly string[] }).problems ?? [String(error)]);
+}
+const {
+  SUBMERGE_KAFKA_BROKERS: brokers = [],
+  SUBMERGE_SCHEMA_REGISTRY_URL: registryUrl = '',
+  SUBMERGE_CLICKHOUSE_URL: clickhouseUrl = '',
+} = env;
+
+const logger = createLogger({ service: SINK_NAME, level: env.SUBMERGE_LOG_LEVEL });
+const clickhouseConfig: ClickHouseConfig = {
+  mode: 'http',
+  url: clickhouseUrl,
+  database: env.SUBMERGE_CLICKHOUSE_DATABASE,
+  ...(env.SUBMERGE_CLICKHOUSE_USER === undefined ? {} : { username: env.SUBMERGE_CLICKHOUSE_USER }),
+  ...(env.SUBMERGE_CLICKHOUSE_PASSWORD === undefined ? {} : { password: env.SUBMERGE_CLICKHOUSE_PASSWORD }),
+};
+// The client would log every failed request at ERROR; the sink logs outages itself, once.
+const clientOptions = { log: { level: ClickHouseLogLevel.OFF } } as const;
+
+// ClickHouse may come up after the sink (compose, k8s): wait for it rather than crash-loop.
+await withRetry(
+  async () => {
+    try {
+      if (options.migrate === 'apply') {
+        await migrateDatabase(clickhouseConfig, { logger, client: clientOptions });
+      } else {
+        const client = createClickHouse(clickhouseConfig, clientOptions);
+        try {
+          const plan = await migrationStatus(client, await loadMigrations());
+          if (plan.pending.length > 0)
+            throw new Error(`pending migrations: ${plan.pending.map((m) => m.file).join(', ')}`);
+        } finally {
+          await client.close();
+        }
+      }
+    } catch (error) {
+      throw isRetriableClickHouseError(error) ? Object.assign(error as object, { retriable: true }) : error;
+    }
+  },
+  SINK_INSERT_RETRY,
+  {
+    onRetriableError: (error, attempt) =>
+      logger.warn({ attempt, err: String(error) }, 'ClickHouse not reachable yet, waiting'),
+  },
+);
+
+const prefix = options.topicPrefix;
+const registry = createSchemaRegistryClient({
+  url: registryUrl,
+  clientId: `${env.SUBMERGE_KAFKA_CLIENT_ID}-sink`,
+});
+const codec = createAvroValueCodec({
+  // Decoding needs only the writer schemas, fetched by id; the sink registers nothing.
+  eventCodec: createEventCodec({ registry, registered: new Map() }),
+  specs: topicSpecs({ prefix }),
+  fallback: defaultCodec,
+});
+const log = createKafkaEventLog({
+  brokers,
+  clientId: `${env.SUBMERGE_KAFKA_CLIENT_ID}-sink`,
+  codec,
+  logger,
+  consumer: {
+    sessionTimeoutMs: options.sessionTimeoutMs,
+    heartbeatIntervalMs: Math.max(500, Math.floor(options.sessionTimeoutMs / 10)),
+    rebalanceTimeoutMs: Math.max(options.sessionTimeoutMs * 2, 20_000),
+  },
+});
+const clickhouse = createClickHouse(clickhouseConfig, clientOptions);
+const metricsRegistry = createMetricsRegistry({ service: SINK_NAME });
+
+const run = await runSink({
+  log,
+  clickhouse,
+  routes: sinkRoutes(prefix),
+  group: `${prefix}${options.group}`,
+  transactionalId: `${prefix}${options.group}-${options.instance}`,
+  dlqTopic: `${prefix}${dlqTopic(SINK_NAME)}`,
+  logger,
+  metrics: createSinkMetrics(metricsRegistry),
+  maxBatchRecords: options.batchRecords,
+  flushIntervalMs: options.flushIntervalMs,
+  startFrom: options.startFrom,
+});
+
+const health =
+  env.SUBMERGE_METRICS_PORT === undefined
+    ? null
+    : await startHealthServer({
+        registry: metricsRegistry,
+        host: env.SUBMERGE_HTTP_HOST,
+        port: env.SUBMERGE_METRICS_PORT,
+        checks: { live: () => run.state() !== 'failed', ready: () => run.state() === 'running' },
+      });
+
+const closeAll = async (): Promise<void> => {
+  await health?.close();
+  await log.close();
+  await clickhouse.close();
+};
+stopOnSignals(
+  [
+    {
+      async stop() {
+        await run.stop();
+        await closeAll();
+      },
+    },
+  ],
+  { logger },
+);
+run.done.catch(async () => {
+  await closeAll().catch(() => undefined);
+  process.exit(EXIT.crashed);
+});

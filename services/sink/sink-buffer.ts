@@ -1,0 +1,99 @@
+import type { OutgoingRecord, TopicPartitionOffset } from '../shared/runtime/event-log.ts';
+import type { RecordPosition, Row } from './event-rows.ts';
+
+/** Rows of one table waiting for their insert, each with where it came from (for the DLQ). */
+export interface TableRows {
+  readonly rows: Row[];
+  readonly positions: RecordPosition[];
+}
+
+/** Everything one flush writes: rows per table, DLQ records, and the offsets to commit after. */
+export interface PendingFlush {
+  readonly tables: ReadonlyMap<string, TableRows>;
+  readonly dlq: readonly OutgoingRecord[];
+  /** Per topic-partition, the next offset to read: every record before it is in this flush or an earlier one. */
+  readonly offsets: readonly TopicPartitionOffset[];
+  readonly rows: number;
+  readonly records: number;
+}
+
+export interface SinkBuffer {
+  addRow(table: string, row: Row, position: RecordPosition): void;
+  addDlq(record: OutgoingRecord): void;
+  /** Records up to `offset` (inclusive) of the partition are accounted for (as rows, DLQ or drops). */
+  consumed(topic: string, partition: number, offset: string): void;
+  readonly rows: number;
+  readonly records: number;
+  /** Epoch ms of the first record since the last take; null when empty. */
+  readonly oldestAt: number | null;
+  /** Hands over everything buffered and starts empty; null when nothing is buffered. */
+  take(): PendingFlush | null;
+  /** Forgets everything buffered (a new assignment: uncommitted records come again). */
+  clear(): void;
+}
+
+/** Pure bookkeeping of the sink's batch; `now` is injected so age is testable. */
+export function createSinkBuffer(now: () => number = Date.now): SinkBuffer {
+  let tables = new Map<string, TableRows>();
+  let dlq: OutgoingRecord[] = [];
+  let offsets = new Map<string, TopicPartitionOffset>();
+  let rows = 0;
+  let records = 0;
+  let oldestAt: number | null = null;
+
+  const touch = (): void => {
+    oldestAt ??= now();
+  };
+
+  const reset = (): void => {
+    tables = new Map();
+    dlq = [];
+    offsets = new Map();
+    rows = 0;
+    records = 0;
+    oldestAt = null;
+  };
+
+  return {
+    addRow(table, row, position) {
+      touch();
+      let entry = tables.get(table);
+      if (entry === undefined) {
+        entry = { rows: [], positions: [] };
+        tables.set(table, entry);
+      }
+      entry.rows.push(row);
+      entry.positions.push(position);
+      rows += 1;
+    },
+    addDlq(record) {
+      touch();
+      dlq.push(record);
+    },
+    consumed(topic, partition, offset) {
+      touch();
+      offsets.set(`${topic}\u0000${partition}`, {
+        topic,
+        partition,
+        offset: (BigInt(offset) + 1n).toString(),
+      });
+      records += 1;
+    },
+    get rows() {
+      return rows;
+    },
+    get records() {
+      return records;
+    },
+    get oldestAt() {
+      return oldestAt;
+    },
+    take() {
+      if (records === 0 && dlq.length === 0) return null;
+      const taken: PendingFlush = { tables, dlq, offsets: [...offsets.values()], rows, records };
+      reset();
+      return taken;
+    },
+    clear: reset,
+  };
+}
