@@ -1,0 +1,86 @@
+import type { ConfigCurrent, ConfigScored, ConfigSighting } from '../../generated/events.ts';
+import type { ProxyConfig } from '../model/config.ts';
+import { isProtocol } from '../model/protocol.ts';
+import { countryOfNames } from './country.ts';
+
+/** The score side of a config, from configs.scored.v1 (absent until a scorer runs). */
+export interface ScoreInfo {
+  readonly score: number;
+  readonly components: Readonly<Record<string, number>>;
+  readonly lastProbeOutcome: string | null;
+  readonly lastProbeLatencyMs: number | null;
+  readonly lastProbedAt: number | null;
+}
+
+/**
+ * One served config as the read model holds it: the merged config parsed once, its sightings,
+ * and what filters need precomputed. `compatible` caches, per target, whether the target's
+ * emitter accepts the config (bit set = known, bit+1 set = accepted), so a limit counts only
+ * configs the target can express without re-emitting them on every render.
+ */
+export interface ConfigEntry {
+  readonly fingerprint: string;
+  readonly fingerprintPolicy: string;
+  readonly config: ProxyConfig;
+  readonly sources: readonly ConfigSighting[];
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+  /** From a flag in its names; null when none claims a country. */
+  readonly country: string | null;
+  /** Lower-cased display name, for sorting. */
+  readonly sortName: string;
+  compatible: number;
+}
+
+export const ENTRY_PROBLEMS = {
+  configNotJson: 'CONFIG_NOT_JSON',
+  configNotProxy: 'CONFIG_NOT_PROXY',
+  keyMismatch: 'KEY_MISMATCH',
+} as const;
+export type EntryProblem = (typeof ENTRY_PROBLEMS)[keyof typeof ENTRY_PROBLEMS];
+
+/** Reads a configs.current.v1 value into an entry; a value the API cannot serve is a problem code. */
+export function toConfigEntry(key: string | null, event: ConfigCurrent): ConfigEntry | EntryProblem {
+  if (key !== null && key !== event.fingerprint) return ENTRY_PROBLEMS.keyMismatch;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(event.config);
+  } catch {
+    return ENTRY_PROBLEMS.configNotJson;
+  }
+  if (!isProxyConfig(parsed)) return ENTRY_PROBLEMS.configNotProxy;
+  const names = [parsed.name, ...event.sources.map((s) => s.name)];
+  return {
+    fingerprint: event.fingerprint,
+    fingerprintPolicy: event.fingerprintPolicy,
+    config: parsed,
+    sources: event.sources,
+    firstSeen: event.firstSeen,
+    lastSeen: event.lastSeen,
+    country: countryOfNames(names),
+    sortName: parsed.name.toLowerCase(),
+    compatible: 0,
+  };
+}
+
+export function toScoreInfo(event: ConfigScored): ScoreInfo {
+  return {
+    score: event.score,
+    components: event.components,
+    lastProbeOutcome: event.lastProbeOutcome,
+    lastProbeLatencyMs: event.lastProbeLatencyMs,
+    lastProbedAt: event.lastProbedAt,
+  };
+}
+
+function isProxyConfig(value: unknown): value is ProxyConfig {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v['protocol'] === 'string' &&
+    isProtocol(v['protocol']) &&
+    typeof v['server'] === 'string' &&
+    typeof v['port'] === 'number' &&
+    typeof v['name'] === 'string'
+  );
+}

@@ -1,0 +1,87 @@
+import type { SourceCatalogEntry } from '../../generated/events.ts';
+import { EMIT_TARGET_LIST, EMITTERS, shareLink } from '../emit/index.ts';
+import type { EmitTarget } from '../emit/index.ts';
+import type { ConfigEntry, ScoreInfo } from './config-entry.ts';
+import { emitOptionsFor } from './render-subscription.ts';
+import type { RenderSettings } from './render-subscription.ts';
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** One row of `GET /configs`. */
+export function configSummary(entry: ConfigEntry, score: ScoreInfo | undefined) {
+  return {
+    fingerprint: entry.fingerprint,
+    protocol: entry.config.protocol,
+    server: entry.config.server,
+    port: entry.config.port,
+    name: entry.config.name,
+    country: entry.country,
+    sources: entry.sources.map((s) => s.sourceId),
+    firstSeen: iso(entry.firstSeen),
+    lastSeen: iso(entry.lastSeen),
+    score: score?.score ?? null,
+  };
+}
+
+export interface TargetCompatibility {
+  readonly target: EmitTarget;
+  readonly compatible: boolean;
+  readonly code: string | null;
+  readonly reason: string | null;
+}
+
+/** Per target: would the emitter write this config, and if not, why (the emitter's own report). */
+export function compatibilityReport(entry: ConfigEntry, settings: RenderSettings): TargetCompatibility[] {
+  return EMIT_TARGET_LIST.map((target) => {
+    const result = EMITTERS[target]([entry.config], emitOptionsFor(target, settings));
+    const left = result.incompatible[0];
+    return {
+      target,
+      compatible: result.emitted === 1,
+      code: left?.code ?? null,
+      reason: left?.reason ?? null,
+    };
+  });
+}
+
+/**
+ * `GET /configs/:fingerprint`: the merged config, every source carrying it (with its tier), the
+ * variants folded into it (the names each source published; identity ignores names), its score
+ * and the per-target compatibility report.
+ */
+export function configDetail(
+  entry: ConfigEntry,
+  score: ScoreInfo | undefined,
+  catalog: ReadonlyMap<string, SourceCatalogEntry>,
+  settings: RenderSettings,
+) {
+  const byName = new Map<string, string[]>();
+  for (const s of entry.sources) byName.set(s.name, [...(byName.get(s.name) ?? []), s.sourceId]);
+  const written = shareLink(entry.config);
+  const link = typeof written === 'string' ? written : null;
+  return {
+    ...configSummary(entry, score),
+    fingerprintPolicy: entry.fingerprintPolicy,
+    config: entry.config,
+    link,
+    sightings: entry.sources.map((s) => ({
+      sourceId: s.sourceId,
+      tier: catalog.get(s.sourceId)?.tier ?? null,
+      name: s.name,
+      firstSeen: iso(s.firstSeen),
+      lastSeen: iso(s.lastSeen),
+    })),
+    variants: [...byName].map(([name, sources]) => ({ name, sources })),
+    scoreDetail:
+      score === undefined
+        ? null
+        : {
+            score: score.score,
+            components: score.components,
+            lastProbeOutcome: score.lastProbeOutcome,
+            lastProbeLatencyMs: score.lastProbeLatencyMs,
+            lastProbedAt: iso(score.lastProbedAt),
+          },
+    compatibility: compatibilityReport(entry, settings),
+  };
+}

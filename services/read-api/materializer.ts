@@ -1,0 +1,227 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../shared/logger.ts';
+import type { EventLog, LogRecord, Subscription, TopicPartitionOffset } from '../shared/runtime/event-log.ts';
+import type { ReadState } from '../core/read-model/read-state.ts';
+import type { ReadApiTopics, ReadTopicKind } from '../core/read-model/read-topics.ts';
+import type { ReadApiMetrics } from './read-api-metrics.ts';
+
+export const MATERIALIZER_PHASES = {
+  idle: 'idle',
+  catchingUp: 'catching-up',
+  following: 'following',
+  stopped: 'stopped',
+  failed: 'failed',
+} as const;
+export type MaterializerPhase = (typeof MATERIALIZER_PHASES)[keyof typeof MATERIALIZER_PHASES];
+
+export interface Materializer {
+  /** Starts catching up in the background; `caughtUp` settles when the state is ready. */
+  start(): void;
+  /** Resolves once the state caught up with the end offsets seen at start; rejects if that failed. */
+  readonly caughtUp: Promise<void>;
+  isReady(): boolean;
+  /** False once following failed: the process should be restarted. */
+  isLive(): boolean;
+  phase(): MaterializerPhase;
+  /** Records behind per topic (sum over partitions), as of the latest batch. */
+  lag(): ReadonlyMap<string, number>;
+  stop(): Promise<void>;
+}
+
+export interface MaterializerOptions {
+  readonly log: EventLog;
+  readonly topics: ReadApiTopics;
+  readonly state: ReadState;
+  readonly logger: Logger;
+  readonly metrics?: ReadApiMetrics;
+  /** Prefix of the private consumer group's name; a random suffix makes it unique per start. */
+  readonly groupPrefix?: string;
+  /** Called after every applied batch (caches observe the generation instead; this is for tests). */
+  readonly onApplied?: () => void;
+}
+
+/**
+ * Folds the read API's topics into the in-memory state, per instance: every replica reads
+ * everything from the beginning, so any number of replicas serve the same state and none
+ * depends on another's progress.
+ *
+ * Two phases. Catch-up reads each topic from its start to the end offsets of the moment
+ * (`readToEnd`, which also handles partitions whose tail is a transaction marker — the merger
+ * writes transactionally, so a plain "position >= end offset" check would never be true); ready
+ * follows. Then a consumer in a private, random group follows new records. That group's
+ * position is set once, before it joins, to where catch-up began its last pass (the end offsets
+ * taken before it), so nothing is missed; records read twice are harmless because every topic
+ * is last-value-per-key. Nothing is committed afterwards and a restart starts over in a new
+ * group: there is no shared progress to corrupt.
+ */
+export function createMaterializer({
+  log,
+  topics,
+  state,
+  logger,
+  metrics,
+  groupPrefix = 'read-api',
+  onApplied,
+}: MaterializerOptions): Materializer {
+  const kindOf = new Map<string, ReadTopicKind>(
+    Object.entries(topics.read).map(([kind, name]) => [name, kind as ReadTopicKind]),
+  );
+  const names = [...kindOf.keys()];
+  const group = `${groupPrefix}.${randomBytes(6).toString('hex')}`;
+  const lagByPartition = new Map<string, number>();
+  let phase: MaterializerPhase = MATERIALIZER_PHASES.idle;
+  let subscription: Subscription | null = null;
+  let stopping = false;
+
+  let settle: { resolve(): void; reject(error: unknown): void } = { resolve: () => {}, reject: () => {} };
+  const caughtUp = new Promise<void>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  caughtUp.catch(() => undefined);
+
+  const applyRecords = (records: readonly LogRecord[]): void => {
+    for (const record of records) {
+      const kind = kindOf.get(record.topic);
+      if (kind === undefined) continue;
+      if (record.decodeFailure !== null) {
+        metrics?.recordsApplied.inc({ topic: record.topic, outcome: 'undecodable' });
+        logger.warn(
+          {
+            topic: record.topic,
+            partition: record.partition,
+            offset: record.offset,
+            code: record.decodeFailure.code,
+          },
+          'skipped an undecodable record',
+        );
+        continue;
+      }
+      const result = state.apply(kind, record.key, record.value);
+      metrics?.recordsApplied.inc({ topic: record.topic, outcome: result.outcome });
+      if (result.outcome === 'rejected') {
+        logger.warn(
+          {
+            topic: record.topic,
+            partition: record.partition,
+            offset: record.offset,
+            problem: result.problem,
+          },
+          'skipped a record the read model cannot hold',
+        );
+      }
+    }
+    updateGauges();
+    onApplied?.();
+  };
+
+  const updateGauges = (): void => {
+    if (metrics === undefined) return;
+    metrics.stateGeneration.set(state.generation);
+    metrics.stateSize.set({ kind: 'configs' }, state.configCount());
+    metrics.stateSize.set({ kind: 'sources' }, state.sourceIds().length);
+    metrics.stateSize.set({ kind: 'presets' }, state.presets().size);
+    metrics.stateSize.set({ kind: 'keys' }, state.apiKeys().size);
+  };
+
+  const setLag = (topic: string, partition: number, lag: number): void => {
+    lagByPartition.set(`${topic}\u0000${partition}`, lag);
+    metrics?.stateLag.set({ topic }, lagOf(topic));
+  };
+  const lagOf = (topic: string): number => {
+    let total = 0;
+    for (const [key, value] of lagByPartition) if (key.startsWith(`${topic}\u0000`)) total += value;
+    return total;
+  };
+
+  const catchUp = async (): Promise<TopicPartitionOffset[]> => {
+    const starts: TopicPartitionOffset[] = [];
+    await Promise.all(
+      names.map(async (topic) => {
+        const ends = await log.endOffsets(topic);
+        // Where this topic's records were seen up to, so following starts after them.
+        const position = new Map<number, bigint>([...ends].map(([p, o]) => [p, BigInt(o)]));
+        const endOf = new Map<number, bigint>(position);
+        for (const [p, end] of endOf) setLag(topic, p, Number(end));
+        await log.readToEnd(topic, {
+          onRecords: (records) => {
+            applyRecords(records);
+            const last = records.at(-1);
+            if (last === undefined) return;
+            const next = BigInt(last.offset) + 1n;
+            if (next > (position.get(last.partition) ?? 0n)) position.set(last.partition, next);
+            const end = endOf.get(last.partition) ?? 0n;
+            setLag(topic, last.partition, end > next ? Number(end - next) : 0);
+          },
+        });
+        for (const [partition, offset] of position) {
+          setLag(topic, partition, 0);
+          starts.push({ topic, partition, offset: offset.toString() });
+        }
+      }),
+    );
+    return starts;
+  };
+
+  const follow = async (starts: readonly TopicPartitionOffset[]): Promise<void> => {
+    if (starts.length > 0) await log.setCommittedOffsets(group, starts);
+    subscription = await log.consume({
+      group,
+      topics: names,
+      eachBatch: async (batch, control) => {
+        applyRecords(batch.records);
+        const last = batch.records.at(-1);
+        if (last !== undefined) {
+          control.markConsumed(last.offset);
+          const behind = BigInt(batch.highWatermark) - BigInt(last.offset) - 1n;
+          setLag(batch.topic, batch.partition, behind > 0n ? Number(behind) : 0);
+        }
+        return Promise.resolve();
+      },
+    });
+    subscription.done.then(
+      () => undefined,
+      (error: unknown) => {
+        if (stopping) return;
+        phase = MATERIALIZER_PHASES.failed;
+        logger.error({ err: error }, 'the materializer stopped following its topics');
+      },
+    );
+  };
+
+  return {
+    start() {
+      if (phase !== MATERIALIZER_PHASES.idle) return;
+      phase = MATERIALIZER_PHASES.catchingUp;
+      const started = Date.now();
+      logger.info({ topics: names, group }, 'catching up');
+      catchUp()
+        .then(async (starts) => {
+          if (stopping) return;
+          phase = MATERIALIZER_PHASES.following;
+          metrics?.stateReady.set(1);
+          logger.info(
+            { ms: Date.now() - started, configs: state.configCount(), sources: state.sourceIds().length },
+            'caught up: ready',
+          );
+          settle.resolve();
+          await follow(starts);
+        })
+        .catch((error: unknown) => {
+          if (stopping) return;
+          phase = MATERIALIZER_PHASES.failed;
+          logger.error({ err: error }, 'the materializer failed');
+          settle.reject(error);
+        });
+    },
+    caughtUp,
+    isReady: () => phase === MATERIALIZER_PHASES.following,
+    isLive: () => phase !== MATERIALIZER_PHASES.failed,
+    phase: () => phase,
+    lag: () => new Map(names.map((topic) => [topic, lagOf(topic)])),
+    async stop() {
+      stopping = true;
+      phase = MATERIALIZER_PHASES.stopped;
+      await subscription?.stop();
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
+import { createLruCache } from '../core/read-model/lru-cache.ts';
+import type { RenderedSubscription } from '../core/read-model/render-subscription.ts';
+import type { ConfigEntry } from '../core/read-model/config-entry.ts';
+import type { ReadApiMetrics } from './read-api-metrics.ts';
+
+export const CONTENT_ENCODINGS = { br: 'br', gzip: 'gzip', identity: 'identity' } as const;
+export type ContentEncoding = (typeof CONTENT_ENCODINGS)[keyof typeof CONTENT_ENCODINGS];
+
+/** A rendered subscription plus its compressed forms, made on first demand and then reused. */
+export interface CachedRender {
+  readonly rendered: RenderedSubscription;
+  gzip: Buffer | null;
+  br: Buffer | null;
+}
+
+/**
+ * Rendered subscriptions by (state generation, format, profile, normalized query), bounded by
+ * count and bytes. Compressed bodies live in the entry too: a polling client costs a lookup,
+ * not an emit plus a brotli pass. Stale generations are never looked up again and age out.
+ */
+export interface RenderCache {
+  get(key: string): CachedRender | undefined;
+  put(key: string, rendered: RenderedSubscription): CachedRender;
+  /** The body in the best encoding the client accepts (compressing and caching it on first use). */
+  body(key: string, entry: CachedRender, encoding: ContentEncoding): Buffer;
+  selection(key: string, make: () => ConfigEntry[]): ConfigEntry[];
+}
+
+/** Below this size compression does not pay for its headers. */
+const MIN_COMPRESS_BYTES = 1024;
+
+export function createRenderCache({
+  maxEntries,
+  maxBytes,
+  metrics,
+}: {
+  readonly maxEntries: number;
+  readonly maxBytes: number;
+  readonly metrics?: ReadApiMetrics;
+}): RenderCache {
+  const renders = createLruCache<CachedRender>({ maxEntries, maxWeight: maxBytes });
+  // Selections hold references to entries the state holds anyway: weigh them by slots.
+  const selections = createLruCache<ConfigEntry[]>({
+    maxEntries: Math.max(16, maxEntries >> 2),
+    maxWeight: 8_000_000,
+  });
+  const weigh = (entry: CachedRender): number =>
+    entry.rendered.body.length + (entry.gzip?.length ?? 0) + (entry.br?.length ?? 0) + 512;
+  const gauge = (): void => {
+    metrics?.cacheBytes.set({ cache: 'render' }, renders.weight);
+    metrics?.cacheBytes.set({ cache: 'selection' }, selections.weight * 8);
+  };
+  return {
+    get(key) {
+      const entry = renders.get(key);
+      metrics?.cacheLookups.inc({ cache: 'render', result: entry === undefined ? 'miss' : 'hit' });
+      return entry;
+    },
+    put(key, rendered) {
+      const entry: CachedRender = { rendered, gzip: null, br: null };
+      renders.set(key, entry, weigh(entry));
+      gauge();
+      return entry;
+    },
+    body(key, entry, encoding) {
+      const plain = entry.rendered.body;
+      if (encoding === CONTENT_ENCODINGS.identity || plain.length < MIN_COMPRESS_BYTES) return plain;
+      if (encoding === CONTENT_ENCODINGS.br) {
+        if (entry.br === null) {
+          entry.br = brotliCompressSync(plain, {
+            params: {
+              [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
+              [zlibConstants.BROTLI_PARAM_SIZE_HINT]: plain.length,
+            },
+          });
+          renders.set(key, entry, weigh(entry));
+          gauge();
+        }
+        return entry.br;
+      }
+      if (entry.gzip === null) {
+        entry.gzip = gzipSync(plain, { level: 6 });
+        renders.set(key, entry, weigh(entry));
+        gauge();
+      }
+      return entry.gzip;
+    },
+    selection(key, make) {
+      const held = selections.get(key);
+      metrics?.cacheLookups.inc({ cache: 'selection', result: held === undefined ? 'miss' : 'hit' });
+      if (held !== undefined) return held;
+      const made = make();
+      selections.set(key, made, made.length + 1);
+      gauge();
+      return made;
+    },
+  };
+}
+
+/**
+ * The encoding to answer with: br, then gzip, when the client accepts it (q > 0), else identity.
+ * Only what we serve matters, so this is a small parser, not full negotiation.
+ */
+export function pickEncoding(acceptEncoding: string | undefined): ContentEncoding {
+  if (acceptEncoding === undefined || acceptEncoding === '') return CONTENT_ENCODINGS.identity;
+  let br = false;
+  let gzip = false;
+  for (const part of acceptEncoding.split(',')) {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const accepted = q === undefined || Number(q.slice(2)) > 0;
+    if (!accepted) continue;
+    if (name === 'br') br = true;
+    else if (name === 'gzip' || name === 'x-gzip') gzip = true;
+    else if (name === '*') {
+      br = true;
+      gzip = true;
+    }
+  }
+  return br ? CONTENT_ENCODINGS.br : gzip ? CONTENT_ENCODINGS.gzip : CONTENT_ENCODINGS.identity;
+}

@@ -1,0 +1,131 @@
+import type { FastifyInstance } from 'fastify';
+import { configDetail, configSummary } from '../../core/read-model/config-view.ts';
+import { selectConfigs } from '../../core/read-model/select-configs.ts';
+import { parseSelection } from '../../core/read-model/subscription-query.ts';
+import type { RawQuery } from '../../core/read-model/subscription-query.ts';
+import { sourceDetail, sourceSummary } from '../../core/read-model/source-view.ts';
+import type { SourceFacts } from '../../core/read-model/source-view.ts';
+import { requireRole } from '../auth.ts';
+import type { ReadApiContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { errorResponses, SELECTION_QUERY_PROPERTIES } from '../schemas.ts';
+import { READ_AUTH_MODES } from '../settings.ts';
+import { queryError } from './subscriptions.ts';
+
+type ConfigsQuery = RawQuery & { readonly offset?: number; readonly limit?: number };
+
+export function dataRoutes(app: FastifyInstance, ctx: ReadApiContext): void {
+  const readRole = ctx.settings.readAuth === READ_AUTH_MODES.key ? 'reader' : null;
+  const preHandler = [requireRole(readRole), ctx.requireReady];
+  const { defaultLimit, maxLimit } = ctx.settings.paging;
+
+  app.get<{ Querystring: ConfigsQuery }>(
+    '/configs',
+    {
+      schema: {
+        tags: ['data'],
+        summary: 'Current configs, filtered and paged',
+        description:
+          'Takes the subscription filters; `limit` is the page size here and `offset` pages through `total`.',
+        querystring: {
+          type: 'object',
+          properties: {
+            ...SELECTION_QUERY_PROPERTIES,
+            offset: { type: 'integer', minimum: 0, maximum: 10_000_000, default: 0 },
+            limit: { type: 'integer', minimum: 1, maximum: maxLimit, default: defaultLimit },
+          },
+        },
+        ...{ response: errorResponses(400, 401, 429, 503) },
+      },
+      preHandler,
+    },
+    (request) => {
+      const { offset = 0, limit = defaultLimit, ...rest } = request.query;
+      const parsed = parseSelection(rest, ctx.settings.selection);
+      if (!parsed.ok) throw queryError(parsed.issues);
+      const generation = ctx.state.generation;
+      const selected = ctx.cache.selection(`${generation}|${parsed.key}`, () =>
+        selectConfigs(ctx.state, parsed.query),
+      );
+      return {
+        generation,
+        total: selected.length,
+        offset,
+        limit,
+        items: selected
+          .slice(offset, offset + limit)
+          .map((e) => configSummary(e, ctx.state.score(e.fingerprint))),
+      };
+    },
+  );
+
+  app.get<{ Params: { fingerprint: string } }>(
+    '/configs/:fingerprint',
+    {
+      schema: {
+        tags: ['data'],
+        summary: 'One config: its sources, folded variants and per-format compatibility',
+        params: {
+          type: 'object',
+          properties: { fingerprint: { type: 'string', pattern: '^[a-f0-9]{16,128}$' } },
+          required: ['fingerprint'],
+        },
+        response: errorResponses(400, 401, 404, 429, 503),
+      },
+      preHandler,
+    },
+    (request) => {
+      const entry = ctx.state.config(request.params.fingerprint);
+      if (entry === undefined) throw new ApiError('CONFIG_NOT_FOUND');
+      return configDetail(
+        entry,
+        ctx.state.score(entry.fingerprint),
+        ctx.state.sources(),
+        ctx.settings.render,
+      );
+    },
+  );
+
+  const facts = (id: string): SourceFacts => ({
+    id,
+    catalog: ctx.state.sources().get(id),
+    health: ctx.state.health(id),
+    snapshot: ctx.state.snapshot(id),
+    configs: ctx.state.configsPerSource().get(id) ?? 0,
+  });
+
+  app.get(
+    '/sources',
+    {
+      schema: {
+        tags: ['data'],
+        summary: 'Every known source with its tier, health and config count',
+        response: errorResponses(401, 429, 503),
+      },
+      preHandler,
+    },
+    () => {
+      const items = ctx.state.sourceIds().map((id) => sourceSummary(facts(id)));
+      return { total: items.length, items };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/sources/:id',
+    {
+      schema: {
+        tags: ['data'],
+        summary: 'One source: catalog entry, health, and statistics of its latest fetch',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] },
+        response: errorResponses(401, 404, 429, 503),
+      },
+      preHandler,
+    },
+    (request) => {
+      const f = facts(request.params.id);
+      if (f.catalog === undefined && f.health === undefined && f.snapshot === undefined)
+        throw new ApiError('SOURCE_NOT_FOUND');
+      return sourceDetail(f);
+    },
+  );
+}
