@@ -94,26 +94,36 @@ export interface ConfigObserved {
   readonly fetchedAt: number;
 }
 
-/** One probe of one config: TCP/TLS pre-check or a real request through the proxy core. Topic configs.probed.v1, key = fingerprint. Avro record `submerge.v1.ConfigProbed`. */
+/** One probe of one config from one vantage point: a cheap pre-check (name resolution, TCP connect, TLS handshake with the config's SNI/ALPN) and, when that passes, a real request through the proxy core (sing-box). Topic configs.probed.v1, key = fingerprint. Avro record `submerge.v1.ConfigProbed`. */
 export interface ConfigProbed {
   /** Who produced this event, when, and in answer to what. */
   readonly metadata: EventMetadata;
   /** The config probed, also the record key. */
   readonly fingerprint: string;
-  /** tcp, tls or proxy (a request through sing-box). */
+  /** The stage the probe ended at; every stage before it passed: resolve (name lookup and address policy), tcp (connect), tls (handshake with the config's SNI/ALPN; skipped without TLS and for QUIC protocols) or proxy (a request through sing-box to the test URL). */
   readonly stage: string;
-  /** ok, timeout, refused, unreachable, tls-error, proxy-error, http-error, unsupported. */
+  /** ok, timeout, refused, unreachable, dns-error, tls-error, proxy-error, http-error, unsupported (the core cannot run the config, or the address policy forbids probing it) or core-error (the prober's own proxy core failed; says nothing about the config). */
   readonly outcome: string;
-  /** Round-trip time of the probe when it succeeded. */
+  /** Round-trip time of the probe when it succeeded: at stage proxy, from opening the proxied connection to the test URL's HTTP status line. */
   readonly latencyMs: number | null;
-  /** Stable error code when outcome is not ok. */
+  /** Stable error code when outcome is not ok (e.g. CONNECTION_REFUSED, TLS_CERT_NAME_MISMATCH, PROXY_REJECTED, PROXY_TIMEOUT). */
   readonly errorCode: string | null;
   /** What was requested through the proxy (proxy stage). */
   readonly target: string | null;
-  /** Prober instance (and vantage point) that ran the probe. */
+  /** Prober instance that ran the probe (the vantage point is in vantage). */
   readonly prober: string;
   /** When the probe started. (epoch milliseconds) */
   readonly probedAt: number;
+  /** Vantage point the probe ran from (a prober deployment's id, e.g. eu-west-1); results are kept per vantage. Empty in probes written before the field existed. */
+  readonly vantage: string;
+  /** TCP connect time of the cheap stage, when it ran and connected. */
+  readonly connectMs: number | null;
+  /** TLS handshake time of the cheap stage, when it ran and completed. */
+  readonly tlsHandshakeMs: number | null;
+  /** Human-readable cause when outcome is not ok, e.g. the proxy core's own error message. */
+  readonly errorDetail: string | null;
+  /** Bytes the probe sent and received on its sockets (cheap stage and proxied request), counted against the run's traffic budget. */
+  readonly trafficBytes: number;
 }
 
 /** A current config with its score: what the read API serves. Topic configs.scored.v1, compacted, key = fingerprint; a tombstone when the config left the current set. Avro record `submerge.v1.ConfigScored`. */

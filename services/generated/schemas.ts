@@ -387,7 +387,7 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
     "type": "record",
     "name": "ConfigProbed",
     "namespace": "submerge.v1",
-    "doc": "One probe of one config: TCP/TLS pre-check or a real request through the proxy core. Topic configs.probed.v1, key = fingerprint.",
+    "doc": "One probe of one config from one vantage point: a cheap pre-check (name resolution, TCP connect, TLS handshake with the config's SNI/ALPN) and, when that passes, a real request through the proxy core (sing-box). Topic configs.probed.v1, key = fingerprint.",
     "fields": [
       {
         "name": "metadata",
@@ -443,12 +443,12 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
       {
         "name": "stage",
         "type": "string",
-        "doc": "tcp, tls or proxy (a request through sing-box)."
+        "doc": "The stage the probe ended at; every stage before it passed: resolve (name lookup and address policy), tcp (connect), tls (handshake with the config's SNI/ALPN; skipped without TLS and for QUIC protocols) or proxy (a request through sing-box to the test URL)."
       },
       {
         "name": "outcome",
         "type": "string",
-        "doc": "ok, timeout, refused, unreachable, tls-error, proxy-error, http-error, unsupported."
+        "doc": "ok, timeout, refused, unreachable, dns-error, tls-error, proxy-error, http-error, unsupported (the core cannot run the config, or the address policy forbids probing it) or core-error (the prober's own proxy core failed; says nothing about the config)."
       },
       {
         "name": "latencyMs",
@@ -457,7 +457,7 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
           "int"
         ],
         "default": null,
-        "doc": "Round-trip time of the probe when it succeeded."
+        "doc": "Round-trip time of the probe when it succeeded: at stage proxy, from opening the proxied connection to the test URL's HTTP status line."
       },
       {
         "name": "errorCode",
@@ -466,7 +466,7 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
           "string"
         ],
         "default": null,
-        "doc": "Stable error code when outcome is not ok."
+        "doc": "Stable error code when outcome is not ok (e.g. CONNECTION_REFUSED, TLS_CERT_NAME_MISMATCH, PROXY_REJECTED, PROXY_TIMEOUT)."
       },
       {
         "name": "target",
@@ -480,7 +480,7 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
       {
         "name": "prober",
         "type": "string",
-        "doc": "Prober instance (and vantage point) that ran the probe."
+        "doc": "Prober instance that ran the probe (the vantage point is in vantage)."
       },
       {
         "name": "probedAt",
@@ -489,6 +489,45 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
           "logicalType": "timestamp-millis"
         },
         "doc": "When the probe started."
+      },
+      {
+        "name": "vantage",
+        "type": "string",
+        "default": "",
+        "doc": "Vantage point the probe ran from (a prober deployment's id, e.g. eu-west-1); results are kept per vantage. Empty in probes written before the field existed."
+      },
+      {
+        "name": "connectMs",
+        "type": [
+          "null",
+          "int"
+        ],
+        "default": null,
+        "doc": "TCP connect time of the cheap stage, when it ran and connected."
+      },
+      {
+        "name": "tlsHandshakeMs",
+        "type": [
+          "null",
+          "int"
+        ],
+        "default": null,
+        "doc": "TLS handshake time of the cheap stage, when it ran and completed."
+      },
+      {
+        "name": "errorDetail",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Human-readable cause when outcome is not ok, e.g. the proxy core's own error message."
+      },
+      {
+        "name": "trafficBytes",
+        "type": "long",
+        "default": 0,
+        "doc": "Bytes the probe sent and received on its sockets (cheap stage and proxied request), counted against the run's traffic budget."
       }
     ]
   },

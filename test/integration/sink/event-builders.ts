@@ -166,6 +166,11 @@ export function probed(
     target: 'https://probe.test/',
     prober: 'prober/test',
     probedAt: at,
+    vantage: 'test',
+    connectMs: null,
+    tlsHandshakeMs: null,
+    errorDetail: null,
+    trafficBytes: 0,
   };
 }
 
