@@ -49,6 +49,11 @@ export interface FetcherOptions {
   /** Replaces the HTTP round (tests of scheduling and partitioning). */
   readonly fetchSource?: typeof fetchSource;
   readonly catchUpGraceMs?: number;
+  /**
+   * Operator override (SUBMERGE_ALLOW_PRIVATE_ADDRESSES): every source may reach loopback and
+   * private networks, whatever its catalog says. Off by default; metadata endpoints stay refused.
+   */
+  readonly allowPrivateAddresses?: boolean;
 }
 
 export interface Fetcher {
@@ -118,7 +123,12 @@ export async function startFetcher(options: FetcherOptions): Promise<Fetcher> {
   };
   const run = options.fetchSource ?? fetchSource;
   const scheduler = createFetchScheduler({
-    runFetch: (source, signal) => run(source, deps, signal),
+    runFetch: (source, signal) =>
+      run(
+        options.allowPrivateAddresses === true ? { ...source, allowPrivateAddresses: true } : source,
+        deps,
+        signal,
+      ),
     maxConcurrentFetches,
     firstFetch,
     ...(options.schedulePolicy === undefined ? {} : { policy: options.schedulePolicy }),

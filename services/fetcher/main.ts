@@ -1,0 +1,123 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { loadConfig } from '../shared/config/load-config.ts';
+import { TOPICS, withPrefix } from '../shared/events/topic-catalog.ts';
+import { createAvroValueCodec } from '../shared/kafka/avro-value-codec.ts';
+import { createKafkaEventLog } from '../shared/kafka/kafka-event-log.ts';
+import {
+  createEventCodec,
+  createSchemaRegistryClient,
+  registerEventSchemas,
+} from '../shared/kafka/schema-registry.ts';
+import { ensureTopics } from '../shared/kafka/topics.ts';
+import { defaultCodec } from '../shared/kafka/value-codec.ts';
+import { startHealthServer } from '../shared/health/health-server.ts';
+import { createLogger } from '../shared/logger.ts';
+import { createMetricsRegistry } from '../shared/metrics/metrics-registry.ts';
+import { stopOnSignals } from '../shared/runtime/shutdown.ts';
+import { parseFetcherArgs } from './fetcher-args.ts';
+import { startFetcher } from './fetcher.ts';
+
+/**
+ * The fetcher service (distributed mode): reads its share of `sources.catalog.v1` through a
+ * consumer group, fetches on schedule, and appends every attempt to `sources.fetched.v1` (Avro,
+ * schema registry). /live, /ready and /metrics on SUBMERGE_METRICS_PORT. SIGTERM/SIGINT leave
+ * the group, let fetches in flight record their outcome, and exit 0.
+ */
+async function main(): Promise<void> {
+  let config;
+  let args;
+  try {
+    config = loadConfig(process.env);
+    args = parseFetcherArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`fetcher: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  const brokers = config.SUBMERGE_KAFKA_BROKERS ?? [];
+  const registryUrl = config.SUBMERGE_SCHEMA_REGISTRY_URL;
+  if (brokers.length === 0 || registryUrl === undefined) {
+    process.stderr.write('fetcher: SUBMERGE_KAFKA_BROKERS and SUBMERGE_SCHEMA_REGISTRY_URL are required\n');
+    process.exit(2);
+  }
+
+  const logger = createLogger({ service: 'fetcher', level: config.SUBMERGE_LOG_LEVEL }).child({
+    instance: args.instanceId,
+  });
+  const registry = createMetricsRegistry({ service: 'fetcher' });
+  const catalogSpec = withPrefix(TOPICS.sourcesCatalog, args.topicPrefix);
+  const fetchedSpec = withPrefix(TOPICS.sourcesFetched, args.topicPrefix);
+  const specs = [catalogSpec, fetchedSpec];
+  const group = `${args.topicPrefix}${args.group}`;
+
+  // Topics and schemas are idempotent to ensure; every service does it on start, so any start order works.
+  const admin = new Kafka({
+    clientId: `fetcher.${args.instanceId}.admin`,
+    brokers,
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const { drift } = await ensureTopics(admin, specs);
+    for (const d of drift) logger.warn(d, 'topic differs from the catalogue');
+  } finally {
+    await admin.disconnect();
+  }
+  const schemaRegistry = createSchemaRegistryClient({
+    url: registryUrl,
+    clientId: `fetcher.${args.instanceId}`,
+  });
+  const registered = await registerEventSchemas(schemaRegistry, specs);
+  const codec = createAvroValueCodec({
+    eventCodec: createEventCodec({ registry: schemaRegistry, registered }),
+    specs,
+    fallback: defaultCodec,
+  });
+  const log = createKafkaEventLog({ brokers, clientId: `fetcher.${args.instanceId}`, codec, logger });
+
+  const fetcher = await startFetcher({
+    log,
+    topics: { catalog: catalogSpec.name, fetched: fetchedSpec.name },
+    group,
+    instanceId: args.instanceId,
+    logger,
+    registry,
+    maxConcurrentFetches: args.maxConcurrentFetches,
+    firstFetch: args.firstFetch,
+    allowPrivateAddresses: config.SUBMERGE_ALLOW_PRIVATE_ADDRESSES,
+  });
+  if (config.SUBMERGE_ALLOW_PRIVATE_ADDRESSES) {
+    logger.warn(
+      'SUBMERGE_ALLOW_PRIVATE_ADDRESSES is on: every source may reach loopback and private networks',
+    );
+  }
+  const health = await startHealthServer({
+    registry,
+    checks: { ready: () => fetcher.ready() },
+    host: config.SUBMERGE_HTTP_HOST,
+    port: config.SUBMERGE_METRICS_PORT ?? 0,
+  });
+  logger.info({ health: health.url, group }, 'fetcher started');
+
+  stopOnSignals(
+    [
+      {
+        async stop() {
+          await fetcher.stop();
+          await log.close();
+          await health.close();
+        },
+      },
+    ],
+    { logger },
+  );
+  try {
+    await fetcher.done;
+  } catch (error) {
+    logger.fatal({ err: error }, 'catalog subscription failed');
+    await log.close().catch(() => undefined);
+    await health.close().catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+await main();
