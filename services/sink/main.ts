@@ -1,13 +1,16 @@
 /**
  * The ClickHouse sink as a service: every pipeline topic into the history tables.
  *
- *   node --import tsx services/sink/main.ts [--topic-prefix P] [--group G] [--instance I]
- *     [--batch-records N] [--flush-interval-ms MS] [--start-from earliest|latest]
- *     [--session-timeout-ms MS] [--migrate apply|skip]
+ *   node --import tsx services/sink/main.ts [--group G] [--batch-records N]
+ *     [--flush-interval-ms MS] [--start-from earliest|latest] [--session-timeout-ms MS]
+ *     [--migrate apply|check]
  *
- * Reads SUBMERGE_KAFKA_BROKERS, SUBMERGE_SCHEMA_REGISTRY_URL, SUBMERGE_CLICKHOUSE_URL (+ user,
- * password, database) and, when set, serves /live, /ready and /metrics on SUBMERGE_METRICS_PORT.
- * Applies the ClickHouse migrations before consuming (waiting for ClickHouse if it is not up).
+ * Environment: SUBMERGE_KAFKA_BROKERS, SUBMERGE_SCHEMA_REGISTRY_URL, SUBMERGE_CLICKHOUSE_URL
+ * (+ _USER, _PASSWORD, _DATABASE), SUBMERGE_TOPIC_PREFIX, SUBMERGE_TOPICS_VERSION,
+ * SUBMERGE_INSTANCE_ID (names the transactional id: stable per instance, unique among live
+ * ones); /live, /ready and /metrics on SUBMERGE_HTTP_HOST:SUBMERGE_METRICS_PORT (a free port
+ * when unset, logged). Applies the ClickHouse migrations before consuming, waiting for
+ * ClickHouse when it is not up yet.
  */
 import { ClickHouseLogLevel } from '@clickhouse/client';
 import { isRetriableClickHouseError } from '../shared/clickhouse/clickhouse-retriable.ts';
@@ -17,7 +20,6 @@ import { loadMigrations } from '../shared/clickhouse/migration-files.ts';
 import { migrateDatabase, migrationStatus } from '../shared/clickhouse/migrate.ts';
 import { loadConfig } from '../shared/config/load-config.ts';
 import { dlqTopic } from '../core/processing/processor.ts';
-import { topicSpecs } from '../shared/events/topic-catalog.ts';
 import { startHealthServer } from '../shared/health/health-server.ts';
 import { createAvroValueCodec } from '../shared/kafka/avro-value-codec.ts';
 import { createKafkaEventLog } from '../shared/kafka/kafka-event-log.ts';
@@ -30,7 +32,7 @@ import { stopOnSignals } from '../shared/runtime/shutdown.ts';
 import { runSink, SINK_INSERT_RETRY, SINK_NAME } from './run-sink.ts';
 import { createSinkMetrics } from './sink-metrics.ts';
 import { parseSinkOptions } from './sink-options.ts';
-import { sinkRoutes } from './sink-routes.ts';
+import { sinkGroup, sinkRoutes } from './sink-routes.ts';
 
 const EXIT = { config: 2, crashed: 1 } as const;
 
@@ -54,7 +56,9 @@ const {
   SUBMERGE_CLICKHOUSE_URL: clickhouseUrl = '',
 } = env;
 
-const logger = createLogger({ service: SINK_NAME, level: env.SUBMERGE_LOG_LEVEL });
+const logger = createLogger({ service: SINK_NAME, level: env.SUBMERGE_LOG_LEVEL }).child({
+  instance: env.SUBMERGE_INSTANCE_ID,
+});
 const clickhouseConfig: ClickHouseConfig = {
   mode: 'http',
   url: clickhouseUrl,
@@ -92,20 +96,20 @@ await withRetry(
   },
 );
 
-const prefix = options.topicPrefix;
-const registry = createSchemaRegistryClient({
-  url: registryUrl,
-  clientId: `${env.SUBMERGE_KAFKA_CLIENT_ID}-sink`,
-});
+const topicOptions = { prefix: env.SUBMERGE_TOPIC_PREFIX, version: env.SUBMERGE_TOPICS_VERSION };
+const routes = sinkRoutes(topicOptions);
+const group = sinkGroup(options.group, topicOptions);
+const clientId = `${SINK_NAME}.${env.SUBMERGE_INSTANCE_ID}`;
+const registry = createSchemaRegistryClient({ url: registryUrl, clientId });
 const codec = createAvroValueCodec({
   // Decoding needs only the writer schemas, fetched by id; the sink registers nothing.
   eventCodec: createEventCodec({ registry, registered: new Map() }),
-  specs: topicSpecs({ prefix }),
+  specs: routes.map((r) => r.spec),
   fallback: defaultCodec,
 });
 const log = createKafkaEventLog({
   brokers,
-  clientId: `${env.SUBMERGE_KAFKA_CLIENT_ID}-sink`,
+  clientId,
   codec,
   logger,
   consumer: {
@@ -120,10 +124,11 @@ const metricsRegistry = createMetricsRegistry({ service: SINK_NAME });
 const run = await runSink({
   log,
   clickhouse,
-  routes: sinkRoutes(prefix),
-  group: `${prefix}${options.group}`,
-  transactionalId: `${prefix}${options.group}-${options.instance}`,
-  dlqTopic: `${prefix}${dlqTopic(SINK_NAME)}`,
+  routes,
+  group,
+  transactionalId: `${group}.${env.SUBMERGE_INSTANCE_ID}`,
+  // dlq.<group>.v1, named like the processors' DLQs (dlq.<prefix><name>.v1).
+  dlqTopic: dlqTopic(group),
   logger,
   metrics: createSinkMetrics(metricsRegistry),
   maxBatchRecords: options.batchRecords,
@@ -131,18 +136,16 @@ const run = await runSink({
   startFrom: options.startFrom,
 });
 
-const health =
-  env.SUBMERGE_METRICS_PORT === undefined
-    ? null
-    : await startHealthServer({
-        registry: metricsRegistry,
-        host: env.SUBMERGE_HTTP_HOST,
-        port: env.SUBMERGE_METRICS_PORT,
-        checks: { live: () => run.state() !== 'failed', ready: () => run.state() === 'running' },
-      });
+const health = await startHealthServer({
+  registry: metricsRegistry,
+  host: env.SUBMERGE_HTTP_HOST,
+  ...(env.SUBMERGE_METRICS_PORT === undefined ? {} : { port: env.SUBMERGE_METRICS_PORT }),
+  checks: { live: () => run.state() !== 'failed', ready: () => run.state() === 'running' },
+});
+logger.info({ health: health.url, group, topics: routes.map((r) => r.topic) }, 'service started');
 
 const closeAll = async (): Promise<void> => {
-  await health?.close();
+  await health.close();
   await log.close();
   await clickhouse.close();
 };

@@ -1,27 +1,24 @@
-import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
 /**
- * The sink's own knobs, from its command line (the environment, read once by loadConfig, says
- * where Kafka, the registry and ClickHouse are). Parsed once, every problem reported at once.
+ * The sink's own tuning, from its command line. Everything it shares with the other services
+ * (where Kafka, the registry and ClickHouse are, topic prefix and generation, instance id)
+ * comes from the environment, read once by loadConfig. Parsed once, every problem at once.
  */
 const OPTIONS_SCHEMA = z.strictObject({
-  /** Prepended to every topic name, as the catalogue does (isolated test runs, replays). */
-  topicPrefix: z
+  /** Consumer group stem; the topic prefix and a non-first generation are added to it. */
+  group: z
     .string()
-    .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, dot, underscore, dash')
-    .default(''),
-  group: z.string().min(1).default('clickhouse-sink'),
-  /** Stable per instance (a pod name): the transactional id, so a restart fences its predecessor. */
-  instance: z.string().min(1).default(hostname()),
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, dot, underscore, dash')
+    .default('clickhouse-sink'),
   batchRecords: z.coerce.number().int().min(1).max(1_000_000).default(50_000),
   flushIntervalMs: z.coerce.number().int().min(10).max(600_000).default(1_000),
   startFrom: z.enum(['earliest', 'latest']).default('earliest'),
   /** How long the broker waits for a silent instance before handing its partitions on. */
   sessionTimeoutMs: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
-  /** Apply the migrations at start (default) or only check that they are applied. */
-  migrate: z.enum(['apply', 'skip']).default('apply'),
+  /** Apply the migrations at start (default) or only check that none is pending. */
+  migrate: z.enum(['apply', 'check']).default('apply'),
 });
 
 export type SinkOptions = z.infer<typeof OPTIONS_SCHEMA>;
@@ -31,9 +28,7 @@ export type ParsedSinkOptions =
   | { readonly ok: false; readonly problems: readonly string[] };
 
 const FLAGS = {
-  'topic-prefix': 'topicPrefix',
   group: 'group',
-  instance: 'instance',
   'batch-records': 'batchRecords',
   'flush-interval-ms': 'flushIntervalMs',
   'start-from': 'startFrom',
@@ -58,7 +53,7 @@ export function parseSinkOptions(argv: readonly string[]): ParsedSinkOptions {
   );
   const parsed = OPTIONS_SCHEMA.safeParse(input);
   if (!parsed.success) {
-    const flagOf = new Map(Object.entries(FLAGS).map(([flag, key]) => [key as string, flag]));
+    const flagOf = new Map<string, string>(Object.entries(FLAGS).map(([flag, key]) => [key, flag]));
     return {
       ok: false,
       problems: parsed.error.issues.map(

@@ -1,5 +1,6 @@
 import type { EventTopic, EventValueByTopic } from '../generated/events.ts';
-import { TOPICS, withPrefix } from '../shared/events/topic-catalog.ts';
+import { FIRST_VERSION, isTopicVersion } from '../core/processors/pipeline-topics.ts';
+import { TOPICS } from '../shared/events/topic-catalog.ts';
 import type { TopicSpec } from '../shared/events/topic-catalog.ts';
 import {
   anomalyRow,
@@ -15,6 +16,8 @@ import type { RecordPosition, RowResult } from './event-rows.ts';
 
 /** One topic the sink reads and the table its events become rows of. */
 export interface SinkRoute {
+  /** The topic as named in this deployment (prefix, generation), with its catalogue settings. */
+  readonly spec: TopicSpec;
   readonly topic: string;
   readonly table: string;
   toRow(value: unknown, position: RecordPosition, time: (epochMs: number) => string): RowResult;
@@ -26,34 +29,55 @@ type Mapper<T extends EventTopic> = (
   time: (epochMs: number) => string,
 ) => RowResult;
 
-function route<T extends EventTopic>(
-  spec: TopicSpec & { readonly schema: T },
-  table: string,
-  map: Mapper<T>,
-  prefix: string,
-): SinkRoute {
-  // The event log hands values over untyped; each topic's codec decoded them with its schema.
-  return {
-    topic: withPrefix(spec, prefix).name,
-    table,
-    toRow: (value, position, time) => map(value as EventValueByTopic[T] | null, position, time),
-  };
+export interface SinkTopicOptions {
+  /** Prepended to every topic name (isolated topic sets on a shared broker). */
+  readonly prefix?: string;
+  /** Generation of the derived topics (v1, v2, ...); the raw topic keeps its name. */
+  readonly version?: string;
 }
 
 /**
  * Every pipeline topic the sink writes to ClickHouse. The catalog topic is left out: it is
- * configuration, not history. `prefix` renames the topics as the catalogue does (test runs,
- * replays into parallel topics); tables keep their names (a database per run isolates them).
+ * configuration, not history. Names follow the pipeline's rule (services/core/processors/
+ * pipeline-topics.ts): a prefix on every topic, the generation on derived topics only. Tables
+ * keep their names; a generation rebuilt side by side belongs in its own database.
  */
-export function sinkRoutes(prefix = ''): readonly SinkRoute[] {
+export function sinkRoutes({
+  prefix = '',
+  version = FIRST_VERSION,
+}: SinkTopicOptions = {}): readonly SinkRoute[] {
+  if (!isTopicVersion(version)) throw new RangeError(`not a topic version (v1, v2, ...): ${version}`);
+  const route = <T extends EventTopic>(
+    spec: TopicSpec & { readonly schema: T },
+    table: string,
+    map: Mapper<T>,
+    derived = true,
+  ): SinkRoute => {
+    const name = `${prefix}${derived ? spec.name.replace(/\.v1$/, `.${version}`) : spec.name}`;
+    return {
+      spec: { ...spec, name },
+      topic: name,
+      table,
+      // The event log hands values over untyped; the topic's codec decoded them with its schema.
+      toRow: (value, position, time) => map(value as EventValueByTopic[T] | null, position, time),
+    };
+  };
   return [
-    route(TOPICS.sourcesFetched, 'fetch_events', fetchEventRow, prefix),
-    route(TOPICS.sourcesSnapshots, 'source_snapshots', snapshotRow, prefix),
-    route(TOPICS.configsObserved, 'config_observations', observationRow, prefix),
-    route(TOPICS.configsCurrent, 'config_current_changes', currentChangeRow, prefix),
-    route(TOPICS.configsProbed, 'config_probes', probeRow, prefix),
-    route(TOPICS.configsScored, 'config_scores', scoreRow, prefix),
-    route(TOPICS.sourcesHealth, 'source_health', healthRow, prefix),
-    route(TOPICS.sourcesAnomalies, 'source_anomalies', anomalyRow, prefix),
+    route(TOPICS.sourcesFetched, 'fetch_events', fetchEventRow, false),
+    route(TOPICS.sourcesSnapshots, 'source_snapshots', snapshotRow),
+    route(TOPICS.configsObserved, 'config_observations', observationRow),
+    route(TOPICS.configsCurrent, 'config_current_changes', currentChangeRow),
+    route(TOPICS.configsProbed, 'config_probes', probeRow),
+    route(TOPICS.configsScored, 'config_scores', scoreRow),
+    route(TOPICS.sourcesHealth, 'source_health', healthRow),
+    route(TOPICS.sourcesAnomalies, 'source_anomalies', anomalyRow),
   ];
+}
+
+/** The sink's consumer group (and DLQ/transactional-id stem) for one deployment and generation. */
+export function sinkGroup(
+  name: string,
+  { prefix = '', version = FIRST_VERSION }: SinkTopicOptions = {},
+): string {
+  return `${prefix}${name}${version === FIRST_VERSION ? '' : `-${version}`}`;
 }

@@ -127,7 +127,8 @@ export async function createSinkFixture(label: string, clickhouseUrl?: string): 
       const subjects = specs.filter((s) => s.schema !== null).map((s) => valueSubject(s.name));
       await Promise.allSettled(subjects.map((s) => deleteSubject(endpoints.schemaRegistryUrl, s)));
       const existing = await kit.admin.listTopics();
-      const ours = existing.filter((t) => t.startsWith(prefix));
+      // DLQs are named dlq.<prefix><name>.v1, so the prefix may sit inside the name.
+      const ours = existing.filter((t) => t.includes(prefix));
       if (ours.length > 0) await kit.admin.deleteTopics({ topics: ours }).catch(() => undefined);
       await kit.cleanup();
     },

@@ -52,10 +52,10 @@ export async function startSink(
   const run = await runSink({
     log,
     clickhouse,
-    routes: sinkRoutes(fixture.prefix),
+    routes: sinkRoutes({ prefix: fixture.prefix }),
     group,
     transactionalId: `${group}-0`,
-    dlqTopic: `${fixture.prefix}dlq.clickhouse-sink.v1`,
+    dlqTopic: `dlq.${group}.v1`,
     logger: pino({ level: process.env['SUBMERGE_TEST_LOG'] ?? 'silent' }),
     metrics: createSinkMetrics(registry),
     heartbeatEveryMs: 250,
