@@ -91,7 +91,9 @@ export function convert(inputs: readonly ConvertInput[], options: ConvertOptions
     }
     documents += 1;
     const result = parseSubscription(input.body, {
-      ...(options.allowPrivateAddresses === undefined ? {} : { allowPrivateAddresses: options.allowPrivateAddresses }),
+      ...(options.allowPrivateAddresses === undefined
+        ? {}
+        : { allowPrivateAddresses: options.allowPrivateAddresses }),
       ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
     });
     for (const config of result.configs) parsed.push({ ...config, source: input.source });

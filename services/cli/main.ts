@@ -22,7 +22,9 @@ interface ConvertFlags {
 
 export function buildProgram(): Command {
   const program = new Command('submerge')
-    .description('VPN subscription merger: parse every share-link and container format, emit any client format.')
+    .description(
+      'VPN subscription merger: parse every share-link and container format, emit any client format.',
+    )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -30,7 +32,9 @@ export function buildProgram(): Command {
     .command('convert')
     .description('convert subscriptions (files, or - for stdin) to one client format, offline')
     .addOption(new Option('--to <format>', 'output format').choices(EMIT_TARGET_LIST).makeOptionMandatory())
-    .addOption(new Option('--dedupe <policy>', 'fold configs with the same identity').choices(FINGERPRINT_POLICY_LIST))
+    .addOption(
+      new Option('--dedupe <policy>', 'fold configs with the same identity').choices(FINGERPRINT_POLICY_LIST),
+    )
     .option('--report <file>', 'write a JSON report (counts, diagnostics, incompatible configs) to this file')
     .option('--allow-private', 'keep configs that point at loopback, private or link-local addresses')
     .addOption(new Option('--max-bytes <n>', 'largest input accepted, in bytes').argParser(positiveInt))
@@ -52,10 +56,12 @@ async function runConvert(paths: readonly string[], flags: ConvertFlags): Promis
     ...(flags.maxBytes === undefined ? {} : { maxBytes: flags.maxBytes }),
   });
   if (outcome.output !== '') await writeStdout(outcome.output);
-  if (flags.report !== undefined) await writeFile(flags.report, `${JSON.stringify(outcome.report, null, 2)}\n`);
+  if (flags.report !== undefined)
+    await writeFile(flags.report, `${JSON.stringify(outcome.report, null, 2)}\n`);
   if (flags.quiet !== true) {
     for (const source of outcome.report.sources) {
-      if (source.readError !== undefined) process.stderr.write(`submerge: cannot read ${source.source}: ${source.readError}\n`);
+      if (source.readError !== undefined)
+        process.stderr.write(`submerge: cannot read ${source.source}: ${source.readError}\n`);
     }
     process.stderr.write(`${summaryLine(outcome.report)}\n`);
   }

@@ -49,7 +49,15 @@ const XMUX_STRING_KEYS: Readonly<Record<string, string>> = {
   hMaxReusableSecs: 'h-max-reusable-secs',
 };
 /** Read by Xray servers only (or shadowed by the outer settings). */
-const IGNORED_KEYS = new Set(['host', 'path', 'mode', 'noSSEHeader', 'scMaxBufferedPosts', 'scStreamUpServerSecs', 'serverMaxHeaderBytes']);
+const IGNORED_KEYS = new Set([
+  'host',
+  'path',
+  'mode',
+  'noSSEHeader',
+  'scMaxBufferedPosts',
+  'scStreamUpServerSecs',
+  'serverMaxHeaderBytes',
+]);
 
 export function xhttpExtraOpts(extraText: string): Opts | Rejection {
   let extra: unknown;
@@ -59,26 +67,30 @@ export function xhttpExtraOpts(extraText: string): Opts | Rejection {
     return reject(C.unrepresentableValue, 'xhttp extra is not JSON');
   }
   if (extra === null) return {};
-  if (typeof extra !== 'object' || Array.isArray(extra)) return reject(C.unrepresentableValue, 'xhttp extra is not a JSON object');
+  if (typeof extra !== 'object' || Array.isArray(extra))
+    return reject(C.unrepresentableValue, 'xhttp extra is not a JSON object');
   const opts: Opts = {};
   for (const [key, value] of Object.entries(extra as Record<string, unknown>)) {
     if (IGNORED_KEYS.has(key) || value === null) continue;
     const stringKey = STRING_KEYS[key];
     if (stringKey !== undefined) {
       const text = rangeText(value);
-      if (text === null) return reject(C.unrepresentableValue, `xhttp extra ${key} is not a string or number`);
+      if (text === null)
+        return reject(C.unrepresentableValue, `xhttp extra ${key} is not a string or number`);
       if (text !== undefined) opts[stringKey] = text;
       continue;
     }
     const booleanKey = BOOLEAN_KEYS[key];
     if (booleanKey !== undefined) {
-      if (typeof value !== 'boolean') return reject(C.unrepresentableValue, `xhttp extra ${key} is not a boolean`);
+      if (typeof value !== 'boolean')
+        return reject(C.unrepresentableValue, `xhttp extra ${key} is not a boolean`);
       if (value) opts[booleanKey] = true;
       continue;
     }
     if (key === 'headers') {
       const headers = stringMap(value);
-      if (headers === undefined) return reject(C.unrepresentableValue, 'xhttp extra headers is not a string map');
+      if (headers === undefined)
+        return reject(C.unrepresentableValue, 'xhttp extra headers is not a string map');
       if (Object.keys(headers).length > 0) opts['headers'] = headers;
       continue;
     }
@@ -123,10 +135,12 @@ function xmux(value: unknown): Opts | Rejection {
     const mapped = XMUX_STRING_KEYS[key];
     if (mapped !== undefined) {
       const text = rangeText(v);
-      if (text === null) return reject(C.unrepresentableValue, `xhttp extra xmux.${key} is not a string or number`);
+      if (text === null)
+        return reject(C.unrepresentableValue, `xhttp extra xmux.${key} is not a string or number`);
       if (text !== undefined) out[mapped] = text;
     } else if (key === 'hKeepAlivePeriod') {
-      if (typeof v !== 'number' || !Number.isInteger(v)) return reject(C.unrepresentableValue, 'xhttp extra xmux.hKeepAlivePeriod is not an integer');
+      if (typeof v !== 'number' || !Number.isInteger(v))
+        return reject(C.unrepresentableValue, 'xhttp extra xmux.hKeepAlivePeriod is not an integer');
       if (v !== 0) out['h-keep-alive-period'] = v;
     } else {
       return reject(C.unsupportedTransport, `mihomo reuse-settings has no equivalent for xmux.${key}`);

@@ -51,7 +51,10 @@ export function emitClash(configs: readonly ProxyConfig[], options: EmitOptions 
     if ('code' in proxy) incompatible.push(leftOut(config, i, proxy as Rejection, options));
     else accepted.push({ proxy, name: displayName(config) });
   }
-  const names = createNameAllocator([...BUILTIN_POLICIES, SELECT_GROUP, AUTO_GROUP], accepted.map((a) => a.name));
+  const names = createNameAllocator(
+    [...BUILTIN_POLICIES, SELECT_GROUP, AUTO_GROUP],
+    accepted.map((a) => a.name),
+  );
   const lines = createLineSink('\n');
   const members = createLineSink(', ');
   for (const { proxy, name: wanted } of accepted) {
@@ -121,9 +124,36 @@ const SS_CIPHERS = new Set([
   '2022-blake3-aes-256-ccm',
 ]);
 /** ShadowsocksR: stream ciphers (transport/shadowsocks/core) plus none, and the registered obfs/protocols. */
-const SSR_CIPHERS = new Set(['none', 'dummy', 'rc4-md5', 'aes-128-ctr', 'aes-192-ctr', 'aes-256-ctr', 'aes-128-cfb', 'aes-192-cfb', 'aes-256-cfb', 'chacha20', 'chacha20-ietf', 'xchacha20']);
-const SSR_OBFS = new Set(['plain', 'http_simple', 'http_post', 'random_head', 'tls1.2_ticket_auth', 'tls1.2_ticket_fastauth']);
-const SSR_PROTOCOLS = new Set(['origin', 'auth_sha1_v4', 'auth_aes128_md5', 'auth_aes128_sha1', 'auth_chain_a', 'auth_chain_b']);
+const SSR_CIPHERS = new Set([
+  'none',
+  'dummy',
+  'rc4-md5',
+  'aes-128-ctr',
+  'aes-192-ctr',
+  'aes-256-ctr',
+  'aes-128-cfb',
+  'aes-192-cfb',
+  'aes-256-cfb',
+  'chacha20',
+  'chacha20-ietf',
+  'xchacha20',
+]);
+const SSR_OBFS = new Set([
+  'plain',
+  'http_simple',
+  'http_post',
+  'random_head',
+  'tls1.2_ticket_auth',
+  'tls1.2_ticket_fastauth',
+]);
+const SSR_PROTOCOLS = new Set([
+  'origin',
+  'auth_sha1_v4',
+  'auth_aes128_md5',
+  'auth_aes128_sha1',
+  'auth_chain_a',
+  'auth_chain_b',
+]);
 /** mKCP packet headers mihomo implements (transport/mkcp/header.go); anything else it would silently treat as none. */
 const KCP_HEADERS = new Set(['none', 'srtp', 'utp', 'wechat-video', 'dtls', 'wireguard']);
 const VMESS_CIPHERS = new Set(['auto', 'none', 'zero', 'aes-128-gcm', 'chacha20-poly1305', 'aes-128-cfb']);
@@ -181,7 +211,13 @@ const QUIC_TLS: TlsCaps = { sniKey: 'sni', alpn: true, ech: true, reality: false
 const HTTP_TLS: TlsCaps = { sniKey: 'sni', alpn: false, ech: false, reality: false, utls: false };
 const SOCKS_TLS: TlsCaps = { alpn: false, ech: false, reality: false, utls: false };
 
-function tlsKeys(tls: TlsSettings, p: Proxy, caps: TlsCaps, server: string, transport?: Transport): Rejection | undefined {
+function tlsKeys(
+  tls: TlsSettings,
+  p: Proxy,
+  caps: TlsCaps,
+  server: string,
+  transport?: Transport,
+): Rejection | undefined {
   const type = typeof p['type'] === 'string' ? p['type'] : 'proxy';
   // mihomo sends the ws/h2 Host header as SNI when none is set; the model means the server.
   const serverName = transport === undefined ? tls.serverName : explicitServerName(tls, transport, server);
@@ -195,9 +231,14 @@ function tlsKeys(tls: TlsSettings, p: Proxy, caps: TlsCaps, server: string, tran
   }
   if (tls.insecure === true) p['skip-cert-verify'] = true;
   if (tls.certSha256 !== undefined && tls.certSha256 !== '') p['fingerprint'] = tls.certSha256;
-  if (caps.utls && tls.fingerprint !== undefined && tls.fingerprint !== '') p['client-fingerprint'] = tls.fingerprint;
+  if (caps.utls && tls.fingerprint !== undefined && tls.fingerprint !== '')
+    p['client-fingerprint'] = tls.fingerprint;
   if (tls.reality !== undefined) {
-    if (!caps.reality) return reject(C.unsupportedSecurity, `mihomo reads REALITY only on vmess, vless and trojan, not ${type}`);
+    if (!caps.reality)
+      return reject(
+        C.unsupportedSecurity,
+        `mihomo reads REALITY only on vmess, vless and trojan, not ${type}`,
+      );
     p['reality-opts'] = { 'public-key': tls.reality.publicKey, 'short-id': tls.reality.shortId };
     // mihomo needs a uTLS hello for REALITY; chrome when the source named none (its converter does the same).
     p['client-fingerprint'] ??= 'chrome';
@@ -213,8 +254,14 @@ function tlsKeys(tls: TlsSettings, p: Proxy, caps: TlsCaps, server: string, tran
 const EARLY_DATA_HEADER = 'Sec-WebSocket-Protocol';
 
 /** network + *-opts; `allowed` lists what mihomo supports for this protocol. */
-function transportKeys(t: Transport, p: Proxy, allowed: ReadonlySet<Transport['type']>, protocol: string): Rejection | undefined {
-  if (!allowed.has(t.type)) return reject(C.unsupportedTransport, `mihomo has no ${t.type} transport for ${protocol}`);
+function transportKeys(
+  t: Transport,
+  p: Proxy,
+  allowed: ReadonlySet<Transport['type']>,
+  protocol: string,
+): Rejection | undefined {
+  if (!allowed.has(t.type))
+    return reject(C.unsupportedTransport, `mihomo has no ${t.type} transport for ${protocol}`);
   switch (t.type) {
     case 'tcp':
       return undefined;
@@ -227,7 +274,10 @@ function transportKeys(t: Transport, p: Proxy, allowed: ReadonlySet<Transport['t
     }
     case 'h2':
       p['network'] = 'h2';
-      p['h2-opts'] = { host: t.host.length > 0 ? [...t.host] : undefined, path: t.path === '' ? '/' : t.path };
+      p['h2-opts'] = {
+        host: t.host.length > 0 ? [...t.host] : undefined,
+        path: t.path === '' ? '/' : t.path,
+      };
       return undefined;
     case 'ws':
     case 'httpupgrade': {
@@ -238,7 +288,10 @@ function transportKeys(t: Transport, p: Proxy, allowed: ReadonlySet<Transport['t
         if (t.maxEarlyData !== undefined && t.maxEarlyData > 0) {
           const header = t.earlyDataHeaderName ?? EARLY_DATA_HEADER;
           if (header !== EARLY_DATA_HEADER) {
-            return reject(C.unsupportedTransport, `mihomo sends WebSocket early data only in ${EARLY_DATA_HEADER}`);
+            return reject(
+              C.unsupportedTransport,
+              `mihomo sends WebSocket early data only in ${EARLY_DATA_HEADER}`,
+            );
           }
           opts['max-early-data'] = t.maxEarlyData;
           opts['early-data-header-name'] = header;
@@ -251,7 +304,8 @@ function transportKeys(t: Transport, p: Proxy, allowed: ReadonlySet<Transport['t
       return undefined;
     }
     case 'grpc':
-      if (t.authority !== undefined && t.authority !== '') return reject(C.unsupportedTransport, 'mihomo gRPC has no authority setting');
+      if (t.authority !== undefined && t.authority !== '')
+        return reject(C.unsupportedTransport, 'mihomo gRPC has no authority setting');
       p['network'] = 'grpc';
       p['grpc-opts'] = { 'grpc-service-name': t.serviceName };
       return undefined;
@@ -259,12 +313,18 @@ function transportKeys(t: Transport, p: Proxy, allowed: ReadonlySet<Transport['t
       const extra = t.extra === undefined || t.extra === '' ? {} : xhttpExtraOpts(t.extra);
       if ('code' in extra) return extra as Rejection;
       p['network'] = 'xhttp';
-      p['xhttp-opts'] = { path: t.path === '' ? '/' : t.path, host: nonEmpty(t.host), mode: nonEmpty(t.mode), ...extra };
+      p['xhttp-opts'] = {
+        path: t.path === '' ? '/' : t.path,
+        host: nonEmpty(t.host),
+        mode: nonEmpty(t.mode),
+        ...extra,
+      };
       return undefined;
     }
     case 'kcp': {
       const header = t.headerType ?? 'none';
-      if (!KCP_HEADERS.has(header)) return reject(C.unsupportedTransport, `mihomo has no mKCP header ${header}`);
+      if (!KCP_HEADERS.has(header))
+        return reject(C.unsupportedTransport, `mihomo has no mKCP header ${header}`);
       p['network'] = 'mkcp';
       p['mkcp-opts'] = { header: header === 'none' ? undefined : header, seed: nonEmpty(t.seed) };
       return undefined;
@@ -275,12 +335,29 @@ function transportKeys(t: Transport, p: Proxy, allowed: ReadonlySet<Transport['t
 }
 
 // mKCP is vmess-only in mihomo (adapter/outbound/vmess.go dialContext).
-const VMESS_TRANSPORTS = new Set<Transport['type']>(['tcp', 'http', 'h2', 'ws', 'httpupgrade', 'grpc', 'kcp']);
-const VLESS_TRANSPORTS = new Set<Transport['type']>(['tcp', 'http', 'h2', 'ws', 'httpupgrade', 'grpc', 'xhttp']);
+const VMESS_TRANSPORTS = new Set<Transport['type']>([
+  'tcp',
+  'http',
+  'h2',
+  'ws',
+  'httpupgrade',
+  'grpc',
+  'kcp',
+]);
+const VLESS_TRANSPORTS = new Set<Transport['type']>([
+  'tcp',
+  'http',
+  'h2',
+  'ws',
+  'httpupgrade',
+  'grpc',
+  'xhttp',
+]);
 const TROJAN_TRANSPORTS = new Set<Transport['type']>(['tcp', 'ws', 'httpupgrade', 'grpc']);
 
 function vmess(c: VmessConfig): Proxy | Rejection {
-  if (!VMESS_CIPHERS.has(c.cipher)) return reject(C.unsupportedCipher, `mihomo has no vmess cipher ${c.cipher}`);
+  if (!VMESS_CIPHERS.has(c.cipher))
+    return reject(C.unsupportedCipher, `mihomo has no vmess cipher ${c.cipher}`);
   const p: Proxy = { ...base('vmess', c), uuid: c.uuid, alterId: c.alterId, cipher: c.cipher, udp: true };
   if (c.tls.enabled) {
     p['tls'] = true;
@@ -313,7 +390,8 @@ function vless(c: VlessConfig): Proxy | Rejection {
 }
 
 function trojan(c: TrojanConfig): Proxy | Rejection {
-  if (!c.tls.enabled) return reject(C.unsupportedSecurity, 'mihomo trojan always runs TLS; this node has TLS off');
+  if (!c.tls.enabled)
+    return reject(C.unsupportedSecurity, 'mihomo trojan always runs TLS; this node has TLS off');
   const p: Proxy = { ...base('trojan', c), password: c.password, udp: true };
   const problem = tlsKeys(c.tls, p, TROJAN_TLS, c.server, c.transport);
   if (problem !== undefined) return problem;
@@ -324,11 +402,15 @@ function trojan(c: TrojanConfig): Proxy | Rejection {
 
 function shadowsocks(c: ShadowsocksConfig): Proxy | Rejection {
   const cipher = c.method === 'chacha20-poly1305' ? 'chacha20-ietf-poly1305' : c.method;
-  if (!SS_CIPHERS.has(cipher)) return reject(C.unsupportedCipher, `mihomo has no shadowsocks cipher ${c.method}`);
+  if (!SS_CIPHERS.has(cipher))
+    return reject(C.unsupportedCipher, `mihomo has no shadowsocks cipher ${c.method}`);
   const keyProblem = ss2022KeyProblem(cipher, c.password);
   if (keyProblem !== undefined) return reject(C.invalidKey, keyProblem);
   if (cipher.startsWith('2022-blake3-chacha') && c.password.includes(':')) {
-    return reject(C.unsupportedCipher, 'Shadowsocks 2022 multi-user keys (EIH) need an AES cipher, not chacha');
+    return reject(
+      C.unsupportedCipher,
+      'Shadowsocks 2022 multi-user keys (EIH) need an AES cipher, not chacha',
+    );
   }
   const p: Proxy = { ...base('ss', c), cipher, password: c.password, udp: true };
   if (c.udpOverTcp === true) p['udp-over-tcp'] = true;
@@ -344,7 +426,8 @@ function ssPlugin(plugin: NonNullable<ShadowsocksConfig['plugin']>, p: Proxy): R
   switch (plugin.name) {
     case 'obfs-local': {
       const mode = opts.get('obfs');
-      if (mode !== 'http' && mode !== 'tls') return reject(C.unsupportedPlugin, `obfs-local mode ${String(mode)}`);
+      if (mode !== 'http' && mode !== 'tls')
+        return reject(C.unsupportedPlugin, `obfs-local mode ${String(mode)}`);
       p['plugin'] = 'obfs';
       p['plugin-opts'] = { mode, host: nonEmpty(opts.get('obfs-host')) };
       return undefined;
@@ -366,7 +449,8 @@ function ssPlugin(plugin: NonNullable<ShadowsocksConfig['plugin']>, p: Proxy): R
     case 'shadow-tls': {
       const host = opts.get('host');
       const password = opts.get('password');
-      if (host === undefined || password === undefined) return reject(C.unsupportedPlugin, 'shadow-tls without host or password');
+      if (host === undefined || password === undefined)
+        return reject(C.unsupportedPlugin, 'shadow-tls without host or password');
       const version = Number(opts.get('version') ?? '2');
       p['plugin'] = 'shadow-tls';
       p['plugin-opts'] = { host, password, version: Number.isInteger(version) ? version : 2 };
@@ -378,9 +462,11 @@ function ssPlugin(plugin: NonNullable<ShadowsocksConfig['plugin']>, p: Proxy): R
 }
 
 function shadowsocksr(c: ShadowsocksRConfig): Proxy | Rejection {
-  if (!SSR_CIPHERS.has(c.method)) return reject(C.unsupportedCipher, `mihomo has no ShadowsocksR cipher ${c.method}`);
+  if (!SSR_CIPHERS.has(c.method))
+    return reject(C.unsupportedCipher, `mihomo has no ShadowsocksR cipher ${c.method}`);
   if (!SSR_OBFS.has(c.obfs)) return reject(C.unsupportedOption, `mihomo has no ShadowsocksR obfs ${c.obfs}`);
-  if (!SSR_PROTOCOLS.has(c.protocolName)) return reject(C.unsupportedOption, `mihomo has no ShadowsocksR protocol ${c.protocolName}`);
+  if (!SSR_PROTOCOLS.has(c.protocolName))
+    return reject(C.unsupportedOption, `mihomo has no ShadowsocksR protocol ${c.protocolName}`);
   return {
     ...base('ssr', c),
     cipher: c.method,
@@ -404,7 +490,10 @@ function portsText(port: number, ranges: readonly PortRange[] | undefined): stri
 function hysteria(c: HysteriaConfig): Proxy | Rejection {
   // mihomo refuses a hysteria v1 proxy without both bandwidths ("invaild upload speed").
   if (c.upMbps === undefined || c.downMbps === undefined || c.upMbps <= 0 || c.downMbps <= 0) {
-    return reject(C.missingRequiredField, 'mihomo hysteria requires up and down bandwidth; the config has none');
+    return reject(
+      C.missingRequiredField,
+      'mihomo hysteria requires up and down bandwidth; the config has none',
+    );
   }
   const p: Proxy = { ...base('hysteria', c), 'auth-str': nonEmpty(c.authStr) };
   p['ports'] = portsText(c.port, c.ports);
@@ -476,8 +565,14 @@ function stripPrefix(cidr: string): string {
 }
 
 function socks(c: SocksConfig): Proxy | Rejection {
-  if (c.version !== '5') return reject(C.unsupportedOption, `mihomo speaks SOCKS5 only, not SOCKS${c.version}`);
-  const p: Proxy = { ...base('socks5', c), username: nonEmpty(c.username), password: nonEmpty(c.password), udp: true };
+  if (c.version !== '5')
+    return reject(C.unsupportedOption, `mihomo speaks SOCKS5 only, not SOCKS${c.version}`);
+  const p: Proxy = {
+    ...base('socks5', c),
+    username: nonEmpty(c.username),
+    password: nonEmpty(c.password),
+    udp: true,
+  };
   if (c.tls?.enabled === true) {
     p['tls'] = true;
     const problem = tlsKeys(c.tls, p, SOCKS_TLS, c.server);

@@ -7,7 +7,11 @@ import type { Transport } from '../model/transport.ts';
  * writing nothing there would change the SNI a client sends. Emitters for those formats write
  * the server address explicitly in that case. REALITY has its own server name rules.
  */
-export function explicitServerName(tls: TlsSettings, transport: Transport, server: string): string | undefined {
+export function explicitServerName(
+  tls: TlsSettings,
+  transport: Transport,
+  server: string,
+): string | undefined {
   if (tls.serverName !== undefined && tls.serverName !== '') return tls.serverName;
   if (!tls.enabled || tls.reality !== undefined) return undefined;
   return transportHostHeader(transport) === undefined ? undefined : server;

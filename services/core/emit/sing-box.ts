@@ -74,7 +74,18 @@ const SS_METHODS = new Set([
   'xchacha20',
 ]);
 const VMESS_SECURITY = new Set(['auto', 'none', 'zero', 'aes-128-cfb', 'aes-128-gcm', 'chacha20-poly1305']);
-const UTLS_FINGERPRINTS = new Set(['chrome', 'firefox', 'edge', 'safari', '360', 'qq', 'ios', 'android', 'random', 'randomized']);
+const UTLS_FINGERPRINTS = new Set([
+  'chrome',
+  'firefox',
+  'edge',
+  'safari',
+  '360',
+  'qq',
+  'ios',
+  'android',
+  'random',
+  'randomized',
+]);
 const TUIC_CONGESTION = new Set(['cubic', 'new_reno', 'bbr']);
 const TUIC_RELAY_MODES = new Set(['native', 'quic']);
 const PACKET_ENCODINGS = new Set(['packetaddr', 'xudp']);
@@ -93,7 +104,10 @@ export function emitSingBox(configs: readonly ProxyConfig[], options: SingBoxEmi
     if ('code' in entry) incompatible.push(leftOut(config, i, entry, options));
     else accepted.push({ entry, name: displayName(config) });
   }
-  const names = createNameAllocator([SELECTOR_TAG, URLTEST_TAG, DIRECT_TAG], accepted.map((a) => a.name));
+  const names = createNameAllocator(
+    [SELECTOR_TAG, URLTEST_TAG, DIRECT_TAG],
+    accepted.map((a) => a.name),
+  );
   const outbounds = createLineSink(',\n    ');
   const endpoints = createLineSink(',\n    ');
   const members = createLineSink(',');
@@ -148,7 +162,10 @@ function singBoxEntry(config: ProxyConfig, options: SingBoxEmitOptions): Entry |
     case 'naive':
       return options.naive === true
         ? outbound(naive(config))
-        : reject(C.unsupportedProtocol, 'the naive outbound needs a sing-box built with with_naive_outbound (libcronet)');
+        : reject(
+            C.unsupportedProtocol,
+            'the naive outbound needs a sing-box built with with_naive_outbound (libcronet)',
+          );
   }
 }
 
@@ -209,16 +226,23 @@ function trojan(c: TrojanConfig): JsonObject | Rejection {
 
 function shadowsocks(c: ShadowsocksConfig): JsonObject | Rejection {
   const method = c.method === 'chacha20-poly1305' ? 'chacha20-ietf-poly1305' : c.method;
-  if (!SS_METHODS.has(method)) return reject(C.unsupportedCipher, `sing-box has no shadowsocks method ${c.method}`);
+  if (!SS_METHODS.has(method))
+    return reject(C.unsupportedCipher, `sing-box has no shadowsocks method ${c.method}`);
   const keyProblem = ss2022KeyProblem(method, c.password);
   if (keyProblem !== undefined) return reject(C.invalidKey, keyProblem);
   if (method === '2022-blake3-chacha20-poly1305' && c.password.includes(':')) {
-    return reject(C.unsupportedCipher, 'Shadowsocks 2022 multi-user keys (EIH) need an AES cipher, not chacha20');
+    return reject(
+      C.unsupportedCipher,
+      'Shadowsocks 2022 multi-user keys (EIH) need an AES cipher, not chacha20',
+    );
   }
   const body: JsonObject = { type: 'shadowsocks', ...server(c), method, password: c.password };
   if (c.plugin !== undefined) {
     if (c.plugin.name !== 'obfs-local' && c.plugin.name !== 'v2ray-plugin') {
-      return reject(C.unsupportedPlugin, `sing-box only runs obfs-local and v2ray-plugin, not ${c.plugin.name}`);
+      return reject(
+        C.unsupportedPlugin,
+        `sing-box only runs obfs-local and v2ray-plugin, not ${c.plugin.name}`,
+      );
     }
     body['plugin'] = c.plugin.name;
     const opts = pluginOptionsString(c.plugin.opts);
@@ -233,7 +257,10 @@ function hysteria(c: HysteriaConfig): JsonObject | Rejection {
     return reject(C.unsupportedOption, `sing-box hysteria only runs over udp, not ${c.transportProtocol}`);
   }
   if (c.upMbps === undefined || c.downMbps === undefined || c.upMbps <= 0 || c.downMbps <= 0) {
-    return reject(C.missingRequiredField, 'sing-box hysteria requires up and down bandwidth; the config has none');
+    return reject(
+      C.missingRequiredField,
+      'sing-box hysteria requires up and down bandwidth; the config has none',
+    );
   }
   const tls = tlsBlock(c.tls);
   if ('code' in tls) return tls;
@@ -254,7 +281,8 @@ function hysteria2(c: Hysteria2Config): JsonObject | Rejection {
   const body: JsonObject = { type: 'hysteria2', ...server(c) };
   const ports = serverPorts(c.port, c.ports);
   if (ports !== undefined) body['server_ports'] = ports;
-  if (ports !== undefined && c.hopInterval !== undefined && c.hopInterval > 0) body['hop_interval'] = `${c.hopInterval}s`;
+  if (ports !== undefined && c.hopInterval !== undefined && c.hopInterval > 0)
+    body['hop_interval'] = `${c.hopInterval}s`;
   if (c.upMbps !== undefined && c.upMbps > 0) body['up_mbps'] = c.upMbps;
   if (c.downMbps !== undefined && c.downMbps > 0) body['down_mbps'] = c.downMbps;
   if (c.obfs !== undefined) {
@@ -304,7 +332,13 @@ function wireguard(c: WireguardConfig): JsonObject {
 
 function socks(c: SocksConfig): JsonObject | Rejection {
   if (c.tls?.enabled === true) return reject(C.unsupportedSecurity, 'sing-box socks has no TLS');
-  return { type: 'socks', ...server(c), version: c.version, username: nonEmpty(c.username), password: nonEmpty(c.password) };
+  return {
+    type: 'socks',
+    ...server(c),
+    version: c.version,
+    username: nonEmpty(c.username),
+    password: nonEmpty(c.password),
+  };
 }
 
 function http(c: HttpProxyConfig): JsonObject | Rejection {
@@ -351,7 +385,10 @@ function serverPorts(port: number, ranges: readonly PortRange[] | undefined): st
 
 function tlsBlock(tls: TlsSettings): JsonObject | Rejection {
   if (tls.certSha256 !== undefined && tls.certSha256 !== '') {
-    return reject(C.unsupportedSecurity, 'sing-box cannot pin a certificate SHA-256 (only public-key hashes)');
+    return reject(
+      C.unsupportedSecurity,
+      'sing-box cannot pin a certificate SHA-256 (only public-key hashes)',
+    );
   }
   const body: JsonObject = { enabled: true };
   if (tls.disableSni === true) body['disable_sni'] = true;
@@ -363,9 +400,13 @@ function tlsBlock(tls: TlsSettings): JsonObject | Rejection {
     return reject(C.unsupportedSecurity, `sing-box has no uTLS fingerprint ${fingerprint}`);
   }
   if (tls.reality !== undefined) {
-    if (tls.echConfig !== undefined && tls.echConfig !== '') return reject(C.unsupportedSecurity, 'sing-box refuses REALITY together with ECH');
+    if (tls.echConfig !== undefined && tls.echConfig !== '')
+      return reject(C.unsupportedSecurity, 'sing-box refuses REALITY together with ECH');
     if (tls.reality.shortId.length % 2 === 1) {
-      return reject(C.unrepresentableValue, `REALITY short id ${tls.reality.shortId} has an odd number of hex digits`);
+      return reject(
+        C.unrepresentableValue,
+        `REALITY short id ${tls.reality.shortId} has an odd number of hex digits`,
+      );
     }
     // REALITY needs uTLS in sing-box; a link without `fp` gets chrome, like mihomo's converter.
     body['utls'] = { enabled: true, fingerprint: fingerprint ?? 'chrome' };
@@ -374,7 +415,10 @@ function tlsBlock(tls: TlsSettings): JsonObject | Rejection {
     body['utls'] = { enabled: true, fingerprint };
   }
   if (tls.echConfig !== undefined && tls.echConfig !== '') {
-    body['ech'] = { enabled: true, config: ['-----BEGIN ECH CONFIGS-----', tls.echConfig, '-----END ECH CONFIGS-----'] };
+    body['ech'] = {
+      enabled: true,
+      config: ['-----BEGIN ECH CONFIGS-----', tls.echConfig, '-----END ECH CONFIGS-----'],
+    };
   }
   return body;
 }
@@ -387,7 +431,11 @@ function transportBlock(t: Transport, tlsOn: boolean): JsonObject | Rejection | 
       return undefined;
     case 'http': {
       // sing-box's http transport speaks HTTP/2 as soon as TLS is on.
-      if (tlsOn) return reject(C.unsupportedTransport, 'HTTP/1.1 header camouflage over TLS (sing-box would speak HTTP/2)');
+      if (tlsOn)
+        return reject(
+          C.unsupportedTransport,
+          'HTTP/1.1 header camouflage over TLS (sing-box would speak HTTP/2)',
+        );
       const body: JsonObject = { type: 'http' };
       if (t.host.length > 0) body['host'] = [...t.host];
       if (t.path !== '') body['path'] = t.path;
@@ -395,7 +443,8 @@ function transportBlock(t: Transport, tlsOn: boolean): JsonObject | Rejection | 
       return body;
     }
     case 'h2': {
-      if (!tlsOn) return reject(C.unsupportedTransport, 'HTTP/2 transport without TLS (sing-box would speak HTTP/1.1)');
+      if (!tlsOn)
+        return reject(C.unsupportedTransport, 'HTTP/2 transport without TLS (sing-box would speak HTTP/1.1)');
       const body: JsonObject = { type: 'http' };
       if (t.host.length > 0) body['host'] = [...t.host];
       if (t.path !== '') body['path'] = t.path;
@@ -428,7 +477,10 @@ function transportBlock(t: Transport, tlsOn: boolean): JsonObject | Rejection | 
     }
     case 'quic':
       if (!tlsOn) return reject(C.unsupportedTransport, 'sing-box runs the QUIC transport only with TLS');
-      if ((t.security !== undefined && t.security !== 'none') || (t.headerType !== undefined && t.headerType !== 'none')) {
+      if (
+        (t.security !== undefined && t.security !== 'none') ||
+        (t.headerType !== undefined && t.headerType !== 'none')
+      ) {
         return reject(C.unsupportedTransport, 'sing-box QUIC transport has no security or header settings');
       }
       return { type: 'quic' };

@@ -21,7 +21,10 @@ export function emitSip008(configs: readonly ProxyConfig[], options: EmitOptions
   for (let i = 0; i < configs.length; i++) {
     const config = configs[i] as ProxyConfig;
     if (config.protocol !== 'shadowsocks') {
-      const why = reject(C.unsupportedProtocol, `SIP008 carries Shadowsocks servers only, not ${config.protocol}`);
+      const why = reject(
+        C.unsupportedProtocol,
+        `SIP008 carries Shadowsocks servers only, not ${config.protocol}`,
+      );
       incompatible.push(leftOut(config, i, why, options));
       continue;
     }

@@ -15,7 +15,10 @@ export interface NameAllocator {
  * them, so a proxy published as `x-01` keeps its name even after two earlier `x`s. A name that
  * occurs once and is not reserved is handed back without further bookkeeping (the common case).
  */
-export function createNameAllocator(reserved: readonly string[] = [], upcoming: readonly string[] = []): NameAllocator {
+export function createNameAllocator(
+  reserved: readonly string[] = [],
+  upcoming: readonly string[] = [],
+): NameAllocator {
   const reservedSet = new Set<string>(reserved);
   const occurrences = new Map<string, number>();
   for (const name of upcoming) occurrences.set(name, (occurrences.get(name) ?? 0) + 1);

@@ -117,7 +117,8 @@ function pathWithEarlyData(path: string, maxEarlyData: number | undefined): stri
 }
 
 function earlyDataHeaderProblem(t: Transport): Rejection | undefined {
-  if (t.type !== 'ws' || t.maxEarlyData === undefined || t.earlyDataHeaderName === undefined) return undefined;
+  if (t.type !== 'ws' || t.maxEarlyData === undefined || t.earlyDataHeaderName === undefined)
+    return undefined;
   return t.earlyDataHeaderName === EARLY_DATA_HEADER
     ? undefined
     : reject(C.unrepresentableValue, `links carry early data only in the ${EARLY_DATA_HEADER} header`);
@@ -126,8 +127,10 @@ function earlyDataHeaderProblem(t: Transport): Rejection | undefined {
 // --- vmess: v2rayN JSON ---------------------------------------------------------------
 
 function vmess(c: VmessConfig): string | Rejection {
-  if (c.tls.reality !== undefined) return reject(C.unsupportedSecurity, 'the v2rayN vmess JSON link has no REALITY keys');
-  if (c.tls.echConfig !== undefined) return reject(C.unsupportedSecurity, 'the v2rayN vmess JSON link has no ECH key');
+  if (c.tls.reality !== undefined)
+    return reject(C.unsupportedSecurity, 'the v2rayN vmess JSON link has no REALITY keys');
+  if (c.tls.echConfig !== undefined)
+    return reject(C.unsupportedSecurity, 'the v2rayN vmess JSON link has no ECH key');
   const header = earlyDataHeaderProblem(c.transport);
   if (header !== undefined) return header;
   const t = vmessTransport(c.transport);
@@ -178,13 +181,19 @@ function vmessTransport(t: Transport): VmessTransport | Rejection {
     case 'ws':
       return { net: 'ws', type: 'none', host: t.host ?? '', path: pathWithEarlyData(t.path, t.maxEarlyData) };
     case 'httpupgrade':
-      return { net: 'httpupgrade', type: 'none', host: t.host ?? '', path: pathWithEarlyData(t.path, t.maxEarlyData) };
+      return {
+        net: 'httpupgrade',
+        type: 'none',
+        host: t.host ?? '',
+        path: pathWithEarlyData(t.path, t.maxEarlyData),
+      };
     case 'h2':
       return { net: 'h2', type: 'none', host: t.host.join(','), path: t.path };
     case 'grpc':
       return { net: 'grpc', type: t.mode ?? 'gun', host: t.authority ?? '', path: t.serviceName };
     case 'xhttp':
-      if (t.extra !== undefined) return reject(C.unrepresentableValue, 'the vmess JSON link has no xhttp extra key');
+      if (t.extra !== undefined)
+        return reject(C.unrepresentableValue, 'the vmess JSON link has no xhttp extra key');
       return { net: 'xhttp', type: t.mode ?? 'auto', host: t.host ?? '', path: t.path };
     case 'kcp':
       return { net: 'kcp', type: t.headerType ?? 'none', host: '', path: t.seed ?? '' };
@@ -254,7 +263,8 @@ function tlsParams(tls: TlsSettings, params: Params, sni: string | undefined): R
     params.push(['security', 'none']);
     return undefined;
   }
-  if (tls.disableSni === true) return reject(C.unrepresentableValue, 'share links have no key for disabling SNI');
+  if (tls.disableSni === true)
+    return reject(C.unrepresentableValue, 'share links have no key for disabling SNI');
   params.push(['security', tls.reality !== undefined ? 'reality' : 'tls']);
   add(params, 'sni', sni);
   add(params, 'alpn', tls.alpn?.join(','));
@@ -321,8 +331,13 @@ function portList(ranges: readonly PortRange[]): string {
 }
 
 /** sni / insecure / alpn / fp / pin as the hysteria, hysteria2, tuic and anytls schemes name them. */
-function quicTlsParams(tls: TlsSettings, params: Params, keys: { sni: string; insecure: string }): Rejection | undefined {
-  if (tls.reality !== undefined) return reject(C.unsupportedSecurity, 'REALITY on a protocol whose link has no REALITY keys');
+function quicTlsParams(
+  tls: TlsSettings,
+  params: Params,
+  keys: { sni: string; insecure: string },
+): Rejection | undefined {
+  if (tls.reality !== undefined)
+    return reject(C.unsupportedSecurity, 'REALITY on a protocol whose link has no REALITY keys');
   add(params, keys.sni, tls.serverName);
   if (tls.insecure === true) params.push([keys.insecure, '1']);
   add(params, 'alpn', tls.alpn?.join(','));
@@ -337,8 +352,10 @@ function hysteria(c: HysteriaConfig): string | Rejection {
   add(params, 'auth', c.authStr);
   const tlsProblem = quicTlsParams(c.tls, params, { sni: 'peer', insecure: 'insecure' });
   if (tlsProblem !== undefined) return tlsProblem;
-  if (c.tls.certSha256 !== undefined) return reject(C.unsupportedSecurity, 'the hysteria link has no certificate pin key');
-  if (c.tls.disableSni === true) return reject(C.unrepresentableValue, 'the hysteria link has no key for disabling SNI');
+  if (c.tls.certSha256 !== undefined)
+    return reject(C.unsupportedSecurity, 'the hysteria link has no certificate pin key');
+  if (c.tls.disableSni === true)
+    return reject(C.unrepresentableValue, 'the hysteria link has no key for disabling SNI');
   if (c.upMbps !== undefined) params.push(['upmbps', String(c.upMbps)]);
   if (c.downMbps !== undefined) params.push(['downmbps', String(c.downMbps)]);
   if (c.obfs !== undefined && c.obfs !== '') params.push(['obfs', 'xplus'], ['obfsParam', c.obfs]);
@@ -350,7 +367,8 @@ function hysteria2(c: Hysteria2Config): string | Rejection {
   const params: Params = [];
   const tlsProblem = quicTlsParams(c.tls, params, { sni: 'sni', insecure: 'insecure' });
   if (tlsProblem !== undefined) return tlsProblem;
-  if (c.tls.disableSni === true) return reject(C.unrepresentableValue, 'the hysteria2 link has no key for disabling SNI');
+  if (c.tls.disableSni === true)
+    return reject(C.unrepresentableValue, 'the hysteria2 link has no key for disabling SNI');
   add(params, 'pinSHA256', c.tls.certSha256);
   if (c.obfs !== undefined) {
     params.push(['obfs', c.obfs.type]);
@@ -370,7 +388,8 @@ function tuic(c: TuicConfig): string | Rejection {
   add(params, 'udp_relay_mode', c.udpRelayMode);
   const tlsProblem = quicTlsParams(c.tls, params, { sni: 'sni', insecure: 'allow_insecure' });
   if (tlsProblem !== undefined) return tlsProblem;
-  if (c.tls.certSha256 !== undefined) return reject(C.unsupportedSecurity, 'the tuic link has no certificate pin key');
+  if (c.tls.certSha256 !== undefined)
+    return reject(C.unsupportedSecurity, 'the tuic link has no certificate pin key');
   if (c.tls.disableSni === true) params.push(['disable_sni', '1']);
   if (c.zeroRtt === true) params.push(['reduce_rtt', '1']);
   return `tuic://${enc(c.uuid)}:${enc(c.password)}@${hostPort(c.server, c.port)}${query(params)}${fragment(c.name)}`;
@@ -396,7 +415,8 @@ function userinfo(username: string | undefined, password: string | undefined): s
 }
 
 function socks(c: SocksConfig): string | Rejection {
-  if (c.tls?.enabled === true) return reject(C.unsupportedSecurity, 'socks links have no TLS form every client reads');
+  if (c.tls?.enabled === true)
+    return reject(C.unsupportedSecurity, 'socks links have no TLS form every client reads');
   const scheme = c.version === '5' ? 'socks5' : c.version === '4a' ? 'socks4a' : 'socks4';
   return `${scheme}://${userinfo(c.username, c.password)}${hostPort(c.server, c.port)}${fragment(c.name)}`;
 }
@@ -406,8 +426,10 @@ function http(c: HttpProxyConfig): string | Rejection {
   if (c.tls.enabled) {
     const tlsProblem = quicTlsParams(c.tls, params, { sni: 'sni', insecure: 'allowInsecure' });
     if (tlsProblem !== undefined) return tlsProblem;
-    if (c.tls.certSha256 !== undefined) return reject(C.unsupportedSecurity, 'https proxy links have no certificate pin key');
-    if (c.tls.disableSni === true) return reject(C.unrepresentableValue, 'https proxy links have no key for disabling SNI');
+    if (c.tls.certSha256 !== undefined)
+      return reject(C.unsupportedSecurity, 'https proxy links have no certificate pin key');
+    if (c.tls.disableSni === true)
+      return reject(C.unrepresentableValue, 'https proxy links have no key for disabling SNI');
   }
   const scheme = c.tls.enabled ? 'https' : 'http';
   return `${scheme}://${userinfo(c.username, c.password)}${hostPort(c.server, c.port)}${query(params)}${fragment(c.name)}`;
@@ -417,8 +439,10 @@ function anytls(c: AnyTlsConfig): string | Rejection {
   const params: Params = [];
   const tlsProblem = quicTlsParams(c.tls, params, { sni: 'sni', insecure: 'insecure' });
   if (tlsProblem !== undefined) return tlsProblem;
-  if (c.tls.certSha256 !== undefined) return reject(C.unsupportedSecurity, 'the anytls link has no certificate pin key');
-  if (c.tls.disableSni === true) return reject(C.unrepresentableValue, 'the anytls link has no key for disabling SNI');
+  if (c.tls.certSha256 !== undefined)
+    return reject(C.unsupportedSecurity, 'the anytls link has no certificate pin key');
+  if (c.tls.disableSni === true)
+    return reject(C.unrepresentableValue, 'the anytls link has no key for disabling SNI');
   const auth = c.password === '' ? '' : `${enc(c.password)}@`;
   return `anytls://${auth}${hostPort(c.server, c.port)}/${query(params)}${fragment(c.name)}`;
 }
@@ -427,8 +451,10 @@ function naive(c: NaiveConfig): string | Rejection {
   const params: Params = [];
   const tlsProblem = quicTlsParams(c.tls, params, { sni: 'sni', insecure: 'insecure' });
   if (tlsProblem !== undefined) return tlsProblem;
-  if (c.tls.certSha256 !== undefined) return reject(C.unsupportedSecurity, 'naive links have no certificate pin key');
-  if (c.tls.disableSni === true) return reject(C.unrepresentableValue, 'naive links have no key for disabling SNI');
+  if (c.tls.certSha256 !== undefined)
+    return reject(C.unsupportedSecurity, 'naive links have no certificate pin key');
+  if (c.tls.disableSni === true)
+    return reject(C.unrepresentableValue, 'naive links have no key for disabling SNI');
   const scheme = c.quic ? 'naive+quic' : 'naive+https';
   return `${scheme}://${userinfo(c.username, c.password)}${hostPort(c.server, c.port)}${query(params)}${fragment(c.name)}`;
 }

@@ -11,13 +11,18 @@ export function vlessEncryptionProblem(encryption: string): string | undefined {
   if (encryption === '' || encryption === 'none') return undefined;
   const parts = encryption.split('.');
   const [suite, mode, rtt] = parts;
-  if (parts.length < 4 || suite !== 'mlkem768x25519plus') return `unknown VLESS encryption ${encryption.slice(0, 40)}`;
-  if (mode !== 'native' && mode !== 'xorpub' && mode !== 'random') return `unknown VLESS encryption mode ${String(mode)}`;
+  if (parts.length < 4 || suite !== 'mlkem768x25519plus')
+    return `unknown VLESS encryption ${encryption.slice(0, 40)}`;
+  if (mode !== 'native' && mode !== 'xorpub' && mode !== 'random')
+    return `unknown VLESS encryption mode ${String(mode)}`;
   if (rtt !== '1rtt' && rtt !== '0rtt') return `unknown VLESS encryption handshake ${String(rtt)}`;
   for (const part of parts.slice(3)) {
     if (part.length < 20) continue;
     const bytes = Buffer.from(part, 'base64url');
-    if (bytes.toString('base64url') !== part || (bytes.length !== X25519_KEY_BYTES && bytes.length !== MLKEM768_CLIENT_BYTES)) {
+    if (
+      bytes.toString('base64url') !== part ||
+      (bytes.length !== X25519_KEY_BYTES && bytes.length !== MLKEM768_CLIENT_BYTES)
+    ) {
       return 'VLESS encryption key is not base64url of an X25519 or ML-KEM-768 client key';
     }
   }

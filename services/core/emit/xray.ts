@@ -37,9 +37,13 @@ export function emitXray(configs: readonly ProxyConfig[], options: EmitOptions =
     if ('code' in outbound) incompatible.push(leftOut(config, i, outbound as Rejection, options));
     else accepted.push({ outbound, name: displayName(config) });
   }
-  const names = createNameAllocator([], accepted.map((a) => a.name));
+  const names = createNameAllocator(
+    [],
+    accepted.map((a) => a.name),
+  );
   const outbounds = createLineSink(',\n    ');
-  for (const { outbound, name } of accepted) outbounds.push(JSON.stringify({ tag: names.take(name), ...outbound }));
+  for (const { outbound, name } of accepted)
+    outbounds.push(JSON.stringify({ tag: names.take(name), ...outbound }));
   const body = outbounds.count === 0 ? '[]' : `[\n    ${outbounds.join()}\n  ]`;
   return { output: `{\n  "outbounds": ${body}\n}\n`, emitted: outbounds.count, incompatible };
 }
@@ -93,7 +97,10 @@ function xrayOutbound(config: ProxyConfig): JsonObject | Rejection {
  */
 function packetEncodingProblem(value: string | undefined): Rejection | undefined {
   if (value === undefined || value === 'xudp') return undefined;
-  return reject(C.unsupportedOption, `Xray-core always relays UDP as XUDP, not ${value === '' ? 'plain' : value}`);
+  return reject(
+    C.unsupportedOption,
+    `Xray-core always relays UDP as XUDP, not ${value === '' ? 'plain' : value}`,
+  );
 }
 
 function vmess(c: VmessConfig): JsonObject | Rejection {
@@ -101,7 +108,12 @@ function vmess(c: VmessConfig): JsonObject | Rejection {
   if (encodingProblem !== undefined) return encodingProblem;
   const stream = streamSettings(c.transport, c.tls);
   if ('code' in stream) return stream;
-  const user: JsonObject = { id: c.uuid, alterId: c.alterId, security: c.cipher, packetEncoding: c.packetEncoding };
+  const user: JsonObject = {
+    id: c.uuid,
+    alterId: c.alterId,
+    security: c.cipher,
+    packetEncoding: c.packetEncoding,
+  };
   return {
     protocol: 'vmess',
     settings: { vnext: [{ address: c.server, port: c.port, users: [user] }] },
@@ -116,7 +128,11 @@ function vless(c: VlessConfig): JsonObject | Rejection {
   if (encodingProblem !== undefined) return encodingProblem;
   const stream = streamSettings(c.transport, c.tls);
   if ('code' in stream) return stream;
-  const user: JsonObject = { id: c.uuid, encryption: c.encryption === '' ? 'none' : c.encryption, packetEncoding: c.packetEncoding };
+  const user: JsonObject = {
+    id: c.uuid,
+    encryption: c.encryption === '' ? 'none' : c.encryption,
+    packetEncoding: c.packetEncoding,
+  };
   if (c.flow !== undefined && c.flow !== '') user['flow'] = c.flow;
   return {
     protocol: 'vless',
@@ -136,9 +152,11 @@ function trojan(c: TrojanConfig): JsonObject | Rejection {
 }
 
 function shadowsocks(c: ShadowsocksConfig): JsonObject | Rejection {
-  if (c.plugin !== undefined) return reject(C.unsupportedPlugin, `Xray-core runs no SIP003 plugins (${c.plugin.name})`);
+  if (c.plugin !== undefined)
+    return reject(C.unsupportedPlugin, `Xray-core runs no SIP003 plugins (${c.plugin.name})`);
   const method = SS_METHODS[c.method];
-  if (method === undefined) return reject(C.unsupportedCipher, `Xray-core has no shadowsocks method ${c.method}`);
+  if (method === undefined)
+    return reject(C.unsupportedCipher, `Xray-core has no shadowsocks method ${c.method}`);
   const keyProblem = ss2022KeyProblem(method, c.password);
   if (keyProblem !== undefined) return reject(C.invalidKey, keyProblem);
   const server: JsonObject = { address: c.server, port: c.port, method, password: c.password };
@@ -152,7 +170,11 @@ function users(username: string | undefined, password: string | undefined): Json
 }
 
 function socks(c: SocksConfig): JsonObject | Rejection {
-  if (c.version !== '5') return reject(C.unsupportedOption, `Xray-core's socks outbound speaks SOCKS5 only, not SOCKS${c.version}`);
+  if (c.version !== '5')
+    return reject(
+      C.unsupportedOption,
+      `Xray-core's socks outbound speaks SOCKS5 only, not SOCKS${c.version}`,
+    );
   const out: JsonObject = {
     protocol: 'socks',
     settings: { servers: [{ address: c.server, port: c.port, users: users(c.username, c.password) }] },
@@ -212,7 +234,8 @@ function streamSettings(t: Transport, tls: TlsSettings): JsonObject | Rejection 
   if (tls.reality !== undefined) {
     // REALITY makes its own ClientHello: ALPN comes from the uTLS fingerprint and verification
     // from the REALITY key, so alpn/insecure do not apply; ECH cannot be combined with it.
-    if (tls.echConfig !== undefined && tls.echConfig !== '') return reject(C.unsupportedSecurity, 'REALITY cannot be combined with ECH');
+    if (tls.echConfig !== undefined && tls.echConfig !== '')
+      return reject(C.unsupportedSecurity, 'REALITY cannot be combined with ECH');
     stream['security'] = 'reality';
     stream['realitySettings'] = {
       serverName: tls.serverName,
@@ -253,8 +276,15 @@ function transport(t: Transport, stream: JsonObject): Rejection | undefined {
       return undefined;
     }
     case 'ws': {
-      if (t.maxEarlyData !== undefined && t.earlyDataHeaderName !== undefined && t.earlyDataHeaderName !== 'Sec-WebSocket-Protocol') {
-        return reject(C.unsupportedTransport, `Xray sends WebSocket early data only in Sec-WebSocket-Protocol, not ${t.earlyDataHeaderName}`);
+      if (
+        t.maxEarlyData !== undefined &&
+        t.earlyDataHeaderName !== undefined &&
+        t.earlyDataHeaderName !== 'Sec-WebSocket-Protocol'
+      ) {
+        return reject(
+          C.unsupportedTransport,
+          `Xray sends WebSocket early data only in Sec-WebSocket-Protocol, not ${t.earlyDataHeaderName}`,
+        );
       }
       stream['network'] = 'ws';
       const ws: JsonObject = { path: pathWithEarlyData(t.path, t.maxEarlyData) };
@@ -289,7 +319,10 @@ function transport(t: Transport, stream: JsonObject): Rejection | undefined {
     }
     case 'kcp':
       stream['network'] = 'kcp';
-      stream['kcpSettings'] = { header: t.headerType === undefined ? undefined : { type: t.headerType }, seed: t.seed };
+      stream['kcpSettings'] = {
+        header: t.headerType === undefined ? undefined : { type: t.headerType },
+        seed: t.seed,
+      };
       return undefined;
     case 'h2':
       return reject(C.unsupportedTransport, 'Xray-core removed the HTTP/2 transport in v24.9 (use xhttp)');

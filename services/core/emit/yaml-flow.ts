@@ -11,7 +11,8 @@
  * 12,000 proxies/s here against a 200,000/s target; the tests parse every emitted document
  * back with the `yaml` package under both schemas to prove the quoting.
  */
-export type YamlValue = string | number | boolean | readonly YamlValue[] | { readonly [key: string]: YamlValue | undefined };
+export type YamlValue =
+  string | number | boolean | readonly YamlValue[] | { readonly [key: string]: YamlValue | undefined };
 
 // Characters a double-quoted scalar must escape: the quote and backslash, C0/C1 controls and
 // DEL (not "printable" in YAML), line and paragraph separators (line breaks in YAML 1.1),
@@ -30,7 +31,8 @@ export function yamlString(value: string): string {
     else if (c === 0x09) out += '\\t';
     else if (c === 0x0d) out += '\\r';
     else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else if (c === 0x2028 || c === 0x2029 || c === 0xfeff || c === 0xfffe || c === 0xffff) out += `\\u${c.toString(16)}`;
+    else if (c === 0x2028 || c === 0x2029 || c === 0xfeff || c === 0xfffe || c === 0xffff)
+      out += `\\u${c.toString(16)}`;
     else if (c >= 0xd800 && c <= 0xdbff) {
       const next = value.charCodeAt(i + 1);
       if (next >= 0xdc00 && next <= 0xdfff) {

@@ -49,7 +49,8 @@ function explain(result: CoreCheckResult, document: string, kind: 'sing-box' | '
     }
   } else {
     const m = /proxy (\d+):/.exec(result.output);
-    if (m !== null) culprit = document.split('\n').filter((l) => l.startsWith('  - {name:'))[Number(m[1])] ?? '';
+    if (m !== null)
+      culprit = document.split('\n').filter((l) => l.startsWith('  - {name:'))[Number(m[1])] ?? '';
   }
   return `${result.output}\n--- offending entry:\n${culprit}`;
 }
@@ -64,7 +65,10 @@ describe('sing-box check on emitted sing-box documents', () => {
   beforeAll(async () => {
     const version = await singBoxVersion(singBoxBin);
     // Emit for the build under test: WireGuard endpoints only when it has with_wireguard.
-    build = { wireguard: version.tags.includes('with_wireguard'), naive: version.tags.includes('with_naive_outbound') };
+    build = {
+      wireguard: version.tags.includes('with_wireguard'),
+      naive: version.tags.includes('with_naive_outbound'),
+    };
   });
 
   it('runs the sing-box that infra/local built', async () => {
@@ -74,7 +78,10 @@ describe('sing-box check on emitted sing-box documents', () => {
   });
 
   it.each(FILES)('accepts the document emitted from %s', async (file) => {
-    const { output, report } = convert([{ source: file, body: readCorpus(file) }], { to: 'sing-box', singBox: build });
+    const { output, report } = convert([{ source: file, body: readCorpus(file) }], {
+      to: 'sing-box',
+      singBox: build,
+    });
     expect(report.emitted + report.incompatible.length).toBe(report.unique);
     const result = await singBoxCheck(singBoxBin, output);
     expect(result.ok, explain(result, output, 'sing-box')).toBe(true);
@@ -150,7 +157,8 @@ describe.skipIf(mihomoBin === undefined)('mihomo -t on emitted Clash documents',
   });
 
   it('refuses a document with a duplicate proxy name, so a pass is meaningful', async () => {
-    const line = '  - {name: "a", type: "ss", server: "192.0.2.1", port: 8388, cipher: "aes-128-gcm", password: "x"}';
+    const line =
+      '  - {name: "a", type: "ss", server: "192.0.2.1", port: 8388, cipher: "aes-128-gcm", password: "x"}';
     const result = await mihomoTest(bin, `proxies:\n${line}\n${line}\n`);
     expect(result.ok).toBe(false);
     expect(result.output).toContain('duplicate');

@@ -39,19 +39,36 @@ describe('convert', () => {
       { source: 'b.txt', body: emitUri([{ ...S.ssAead, name: 'renamed' }]).output },
     ];
     expect(convert(inputs, { to: 'uri' }).report).toMatchObject({ inputs: 2, configs: 5, unique: 5 });
-    expect(convert(inputs, { to: 'uri', dedupe: 'credential' }).report).toMatchObject({ configs: 5, unique: 4, dedupe: 'credential' });
+    expect(convert(inputs, { to: 'uri', dedupe: 'credential' }).report).toMatchObject({
+      configs: 5,
+      unique: 4,
+      dedupe: 'credential',
+    });
   });
 
   it('reports diagnostics with source, code, line and message, and reads nothing from an HTML page', () => {
-    const { report, readAnything } = convert([{ source: 'page.html', body: '<!DOCTYPE html><html></html>' }], { to: 'uri' });
+    const { report, readAnything } = convert(
+      [{ source: 'page.html', body: '<!DOCTYPE html><html></html>' }],
+      { to: 'uri' },
+    );
     expect(readAnything).toBe(false);
-    expect(report.diagnostics[0]).toMatchObject({ source: 'page.html', code: 'HTML_BODY', severity: 'error' });
+    expect(report.diagnostics[0]).toMatchObject({
+      source: 'page.html',
+      code: 'HTML_BODY',
+      severity: 'error',
+    });
     expect(report.diagnostics[0]).toHaveProperty('line');
     expect(report.diagnostics[0]).toHaveProperty('message');
   });
 
   it('counts an unreadable input as a source with its error and no document', () => {
-    const { report, readAnything } = convert([{ source: 'gone.txt', readError: 'ENOENT' }, { source: 'a.txt', body: links }], { to: 'uri' });
+    const { report, readAnything } = convert(
+      [
+        { source: 'gone.txt', readError: 'ENOENT' },
+        { source: 'a.txt', body: links },
+      ],
+      { to: 'uri' },
+    );
     expect(readAnything).toBe(true);
     expect(report.inputs).toBe(1);
     expect(report.sources[0]).toEqual({ source: 'gone.txt', configs: 0, readError: 'ENOENT' });
@@ -60,7 +77,9 @@ describe('convert', () => {
   it('passes the target build options to the sing-box emitter', () => {
     const body = emitUri([S.wireguard]).output;
     expect(convert([{ source: 'w', body }], { to: 'sing-box' }).report.emitted).toBe(1);
-    expect(convert([{ source: 'w', body }], { to: 'sing-box', singBox: { wireguard: false } }).report.emitted).toBe(0);
+    expect(
+      convert([{ source: 'w', body }], { to: 'sing-box', singBox: { wireguard: false } }).report.emitted,
+    ).toBe(0);
   });
 
   it('summarises the run in one line', () => {

@@ -41,15 +41,25 @@ afterAll(async () => {
 
 describe('submerge convert (process)', () => {
   it('prints the converted subscription on stdout, a summary on stderr, and writes the report', async () => {
-    const result = await run(['convert', '--to', 'sing-box', '--report', 'report.json', 'sub.txt'], { cwd: dir });
+    const result = await run(['convert', '--to', 'sing-box', '--report', 'report.json', 'sub.txt'], {
+      cwd: dir,
+    });
     expect(result.code).toBe(0);
     const doc = JSON.parse(result.stdout) as { outbounds: { type: string }[] };
     expect(doc.outbounds.map((o) => o.type)).toEqual(['selector', 'urltest', 'vless', 'shadowsocks']);
     expect(result.stderr).toContain('emitted 2 as sing-box, 1 left out as incompatible');
     const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Record<string, unknown>;
-    expect(report).toMatchObject({ inputs: 1, configs: 3, emitted: 2, byProtocol: { vless: 1, shadowsocks: 1, shadowsocksr: 1 } });
+    expect(report).toMatchObject({
+      inputs: 1,
+      configs: 3,
+      emitted: 2,
+      byProtocol: { vless: 1, shadowsocks: 1, shadowsocksr: 1 },
+    });
     expect(report['incompatible']).toEqual([
-      expect.objectContaining({ code: 'UNSUPPORTED_PROTOCOL', fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) as string }),
+      expect.objectContaining({
+        code: 'UNSUPPORTED_PROTOCOL',
+        fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+      }),
     ]);
     expect(Array.isArray(report['diagnostics'])).toBe(true);
   });

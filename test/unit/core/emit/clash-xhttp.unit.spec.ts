@@ -26,7 +26,14 @@ const CORPUS_EXTRA = JSON.stringify({
   scMaxEachPostBytes: '0',
   scMaxBufferedPosts: 0,
   serverMaxHeaderBytes: 0,
-  xmux: { maxConcurrency: '12-24', maxConnections: '0', cMaxReuseTimes: '100', hMaxRequestTimes: '0', hMaxReusableSecs: '0', hKeepAlivePeriod: 0 },
+  xmux: {
+    maxConcurrency: '12-24',
+    maxConnections: '0',
+    cMaxReuseTimes: '100',
+    hMaxRequestTimes: '0',
+    hMaxReusableSecs: '0',
+    hKeepAlivePeriod: 0,
+  },
   downloadSettings: null,
   extra: null,
 });
@@ -53,7 +60,9 @@ describe('xhttpExtraOpts', () => {
   });
 
   it('refuses settings mihomo cannot carry instead of dropping them', () => {
-    expect(xhttpExtraOpts('{"downloadSettings":{"address":"x"}}')).toMatchObject({ code: 'UNSUPPORTED_TRANSPORT' });
+    expect(xhttpExtraOpts('{"downloadSettings":{"address":"x"}}')).toMatchObject({
+      code: 'UNSUPPORTED_TRANSPORT',
+    });
     expect(xhttpExtraOpts('{"somethingNew":1}')).toMatchObject({ code: 'UNSUPPORTED_TRANSPORT' });
     expect(xhttpExtraOpts('{"xPaddingObfsMode":"yes"}')).toMatchObject({ code: 'UNREPRESENTABLE_VALUE' });
     expect(xhttpExtraOpts('{not json')).toMatchObject({ code: 'UNREPRESENTABLE_VALUE' });

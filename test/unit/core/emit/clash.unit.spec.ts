@@ -24,7 +24,10 @@ describe('emitClash', () => {
     const output = emitClash([S.vlessRealityNoFp, S.ssAead, S.trojanWs, S.vmessWsTls]).output;
     for (const version of ['1.1', '1.2'] as const) {
       const p = profile(output, version);
-      expect(proxy(p, S.vlessRealityNoFp.name)['reality-opts']).toEqual({ 'public-key': S.vlessRealityNoFp.tls.reality.publicKey, 'short-id': '00000000' });
+      expect(proxy(p, S.vlessRealityNoFp.name)['reality-opts']).toEqual({
+        'public-key': S.vlessRealityNoFp.tls.reality.publicKey,
+        'short-id': '00000000',
+      });
       expect(proxy(p, 'ss aead')['password']).toBe('00000000');
       expect(proxy(p, 'null')['password']).toBe('true');
       expect(proxy(p, '12345678')['type']).toBe('vmess');
@@ -35,19 +38,38 @@ describe('emitClash', () => {
     const p = profile(emitClash([S.ssAead, S.tuic]).output);
     expect(p['proxy-groups']).toEqual([
       { name: 'PROXY', type: 'select', proxies: ['AUTO', 'ss aead', 'tuic'] },
-      { name: 'AUTO', type: 'url-test', url: 'https://www.gstatic.com/generate_204', interval: 300, tolerance: 50, proxies: ['ss aead', 'tuic'] },
+      {
+        name: 'AUTO',
+        type: 'url-test',
+        url: 'https://www.gstatic.com/generate_204',
+        interval: 300,
+        tolerance: 50,
+        proxies: ['ss aead', 'tuic'],
+      },
     ]);
     expect(p.rules).toEqual(['MATCH,PROXY']);
   });
 
   it('renames duplicates with -01/-02 and never shadows a built-in policy', () => {
     const p = profile(emitClash([...DUPLICATE_NAMES, S.socks5]).output);
-    expect(p.proxies.map((x) => x['name'])).toEqual(['ss aead', 'ss aead-02', 'ss aead-03', 'ss aead-01', 'DIRECT-01']);
+    expect(p.proxies.map((x) => x['name'])).toEqual([
+      'ss aead',
+      'ss aead-02',
+      'ss aead-03',
+      'ss aead-01',
+      'DIRECT-01',
+    ]);
   });
 
   it('maps REALITY to reality-opts with a client fingerprint, and drops spiderX', () => {
     const p = proxy(profile(emitClash([S.vlessRealityNoFp]).output), S.vlessRealityNoFp.name);
-    expect(p).toMatchObject({ tls: true, servername: 'www.microsoft.com', 'client-fingerprint': 'chrome', network: 'grpc', 'grpc-opts': { 'grpc-service-name': 'grpc-svc' } });
+    expect(p).toMatchObject({
+      tls: true,
+      servername: 'www.microsoft.com',
+      'client-fingerprint': 'chrome',
+      network: 'grpc',
+      'grpc-opts': { 'grpc-service-name': 'grpc-svc' },
+    });
     expect(JSON.stringify(p)).not.toContain('spider');
   });
 
@@ -69,9 +91,19 @@ describe('emitClash', () => {
 
   it('maps shadowsocks plugins to mihomo plugin names and options', () => {
     const p = profile(emitClash([S.ssObfs, S.ssV2rayPlugin, S.ssShadowTls]).output);
-    expect(proxy(p, 'ss obfs')).toMatchObject({ plugin: 'obfs', 'plugin-opts': { mode: 'http', host: 'www.bing.com' }, password: 'pa;ss=word' });
-    expect(proxy(p, 'ss v2ray-plugin')).toMatchObject({ plugin: 'v2ray-plugin', 'plugin-opts': { mode: 'websocket', host: 'ss.example.com', path: '/v2', tls: true } });
-    expect(proxy(p, 'ss shadow-tls')).toMatchObject({ plugin: 'shadow-tls', 'plugin-opts': { host: 'www.apple.com', password: 'stpass', version: 3 } });
+    expect(proxy(p, 'ss obfs')).toMatchObject({
+      plugin: 'obfs',
+      'plugin-opts': { mode: 'http', host: 'www.bing.com' },
+      password: 'pa;ss=word',
+    });
+    expect(proxy(p, 'ss v2ray-plugin')).toMatchObject({
+      plugin: 'v2ray-plugin',
+      'plugin-opts': { mode: 'websocket', host: 'ss.example.com', path: '/v2', tls: true },
+    });
+    expect(proxy(p, 'ss shadow-tls')).toMatchObject({
+      plugin: 'shadow-tls',
+      'plugin-opts': { host: 'www.apple.com', password: 'stpass', version: 3 },
+    });
   });
 
   it('maps vmess mKCP to network mkcp and refuses headers mihomo would silently ignore', () => {
@@ -83,17 +115,35 @@ describe('emitClash', () => {
 
   it('carries xhttp extra settings as mihomo xhttp-opts', () => {
     const p = proxy(profile(emitClash([S.vlessXhttpExtra]).output), S.vlessXhttpExtra.name);
-    expect(p['xhttp-opts']).toEqual({ path: '/x', host: 'xhttp.example.org', mode: 'auto', 'x-padding-bytes': '100-1000' });
+    expect(p['xhttp-opts']).toEqual({
+      path: '/x',
+      host: 'xhttp.example.org',
+      mode: 'auto',
+      'x-padding-bytes': '100-1000',
+    });
   });
 
   it('splits WireGuard addresses into ip and ipv6', () => {
     const p = proxy(profile(emitClash([S.wireguard]).output), 'warp');
-    expect(p).toMatchObject({ ip: '172.16.0.2', ipv6: '2606:4700:110:8758:a54c:ef3b:14c6:9cfd', reserved: [242, 128, 94], 'persistent-keepalive': 5 });
+    expect(p).toMatchObject({
+      ip: '172.16.0.2',
+      ipv6: '2606:4700:110:8758:a54c:ef3b:14c6:9cfd',
+      reserved: [242, 128, 94],
+      'persistent-keepalive': 5,
+    });
   });
 
   it('writes hysteria2 port hopping as a ports list and keeps obfs and bandwidth', () => {
     const p = proxy(profile(emitClash([S.hysteria2Hopping]).output), S.hysteria2Hopping.name);
-    expect(p).toMatchObject({ port: 21000, ports: '21000-21199', 'hop-interval': 30, obfs: 'salamander', 'obfs-password': 'M2UyNTc5OWUwYjkyM2Q2OQ==', up: '50 Mbps', down: '100 Mbps' });
+    expect(p).toMatchObject({
+      port: 21000,
+      ports: '21000-21199',
+      'hop-interval': 30,
+      obfs: 'salamander',
+      'obfs-password': 'M2UyNTc5OWUwYjkyM2Q2OQ==',
+      up: '50 Mbps',
+      down: '100 Mbps',
+    });
   });
 
   it('leaves out what mihomo cannot express, each with a stable code', () => {

@@ -19,7 +19,12 @@ export const SAMPLE_CONFIGS = {
     uuid: '48ff2b70-e180-582f-8866-d9a2edeed5f5',
     flow: 'xtls-rprx-vision',
     encryption: 'none',
-    tls: { enabled: true, serverName: 'www.example.com', fingerprint: 'chrome', reality: { publicKey: PBK, shortId: '01' } },
+    tls: {
+      enabled: true,
+      serverName: 'www.example.com',
+      fingerprint: 'chrome',
+      reality: { publicKey: PBK, shortId: '01' },
+    },
     transport: { type: 'tcp' },
   },
   vlessRealityNoFp: {
@@ -29,7 +34,11 @@ export const SAMPLE_CONFIGS = {
     port: 443,
     uuid: '0b1c2d3e-4f50-4617-8899-aabbccddeeff',
     encryption: 'none',
-    tls: { enabled: true, serverName: 'www.microsoft.com', reality: { publicKey: PBK, shortId: '00000000', spiderX: '/' } },
+    tls: {
+      enabled: true,
+      serverName: 'www.microsoft.com',
+      reality: { publicKey: PBK, shortId: '00000000', spiderX: '/' },
+    },
     transport: { type: 'grpc', serviceName: 'grpc-svc', mode: 'multi' },
   },
   vlessWsEarlyData: {
@@ -39,8 +48,20 @@ export const SAMPLE_CONFIGS = {
     port: 443,
     uuid: '94f332b0-c5d3-4531-a1d6-6e6358cc6c72',
     encryption: 'none',
-    tls: { enabled: true, serverName: 'cdn.example.com', alpn: ['h2', 'http/1.1'], insecure: true, fingerprint: 'firefox' },
-    transport: { type: 'ws', host: 'cdn.example.com', path: '/ws/path', maxEarlyData: 2048, earlyDataHeaderName: 'Sec-WebSocket-Protocol' },
+    tls: {
+      enabled: true,
+      serverName: 'cdn.example.com',
+      alpn: ['h2', 'http/1.1'],
+      insecure: true,
+      fingerprint: 'firefox',
+    },
+    transport: {
+      type: 'ws',
+      host: 'cdn.example.com',
+      path: '/ws/path',
+      maxEarlyData: 2048,
+      earlyDataHeaderName: 'Sec-WebSocket-Protocol',
+    },
   },
   vlessXhttpExtra: {
     protocol: 'vless',
@@ -50,7 +71,13 @@ export const SAMPLE_CONFIGS = {
     uuid: 'ca58b165-0f7d-49aa-9fae-a017e8a0f884',
     encryption: 'none',
     tls: { enabled: true, serverName: 'xhttp.example.org' },
-    transport: { type: 'xhttp', host: 'xhttp.example.org', path: '/x', mode: 'auto', extra: '{"xPaddingBytes":"100-1000"}' },
+    transport: {
+      type: 'xhttp',
+      host: 'xhttp.example.org',
+      path: '/x',
+      mode: 'auto',
+      extra: '{"xPaddingBytes":"100-1000"}',
+    },
   },
   vlessHttpUpgrade: {
     protocol: 'vless',
@@ -60,7 +87,12 @@ export const SAMPLE_CONFIGS = {
     uuid: '94f332b0-c5d3-4531-a1d6-6e6358cc6c72',
     encryption: 'none',
     tls: { enabled: false },
-    transport: { type: 'httpupgrade', host: 'mci.example.ir.', path: '/d3d3LmlyYW5ob3N0LmNvbQ==', maxEarlyData: 2560 },
+    transport: {
+      type: 'httpupgrade',
+      host: 'mci.example.ir.',
+      path: '/d3d3LmlyYW5ob3N0LmNvbQ==',
+      maxEarlyData: 2560,
+    },
   },
   vmessWsTls: {
     protocol: 'vmess',
@@ -168,7 +200,13 @@ export const SAMPLE_CONFIGS = {
     port: 443,
     method: 'aes-256-gcm',
     password: 'pa;ss=word',
-    plugin: { name: 'obfs-local', opts: [['obfs', 'http'], ['obfs-host', 'www.bing.com']] },
+    plugin: {
+      name: 'obfs-local',
+      opts: [
+        ['obfs', 'http'],
+        ['obfs-host', 'www.bing.com'],
+      ],
+    },
   },
   ssV2rayPlugin: {
     protocol: 'shadowsocks',
@@ -177,7 +215,15 @@ export const SAMPLE_CONFIGS = {
     port: 443,
     method: 'aes-128-gcm',
     password: 'secret',
-    plugin: { name: 'v2ray-plugin', opts: [['mode', 'websocket'], ['host', 'ss.example.com'], ['path', '/v2'], ['tls', '']] },
+    plugin: {
+      name: 'v2ray-plugin',
+      opts: [
+        ['mode', 'websocket'],
+        ['host', 'ss.example.com'],
+        ['path', '/v2'],
+        ['tls', ''],
+      ],
+    },
   },
   ssShadowTls: {
     protocol: 'shadowsocks',
@@ -186,7 +232,14 @@ export const SAMPLE_CONFIGS = {
     port: 443,
     method: '2022-blake3-aes-128-gcm',
     password: 'iM1bWEnXySb07vyE1tmMOw==',
-    plugin: { name: 'shadow-tls', opts: [['host', 'www.apple.com'], ['password', 'stpass'], ['version', '3']] },
+    plugin: {
+      name: 'shadow-tls',
+      opts: [
+        ['host', 'www.apple.com'],
+        ['password', 'stpass'],
+        ['version', '3'],
+      ],
+    },
   },
   ssr: {
     protocol: 'shadowsocksr',

@@ -24,7 +24,11 @@ describe('emitSingBox', () => {
     const result = emitSingBox([S.vmessWsTls, S.wireguard]);
     const d = doc(result.output);
     expect(result.emitted).toBe(2);
-    expect(d.outbounds[0]).toMatchObject({ type: 'selector', tag: 'select', outbounds: ['auto', '12345678', 'warp'] });
+    expect(d.outbounds[0]).toMatchObject({
+      type: 'selector',
+      tag: 'select',
+      outbounds: ['auto', '12345678', 'warp'],
+    });
     expect(d.outbounds[1]).toMatchObject({ type: 'urltest', tag: 'auto', outbounds: ['12345678', 'warp'] });
     expect(d.route.final).toBe('select');
   });
@@ -90,10 +94,7 @@ describe('emitSingBox', () => {
   });
 
   it('adds the main port as its own range when the hopping ranges do not cover it', () => {
-    const o = byTag(
-      doc(emitSingBox([{ ...S.hysteria2Hopping, port: 443 }]).output),
-      S.hysteria2Hopping.name,
-    );
+    const o = byTag(doc(emitSingBox([{ ...S.hysteria2Hopping, port: 443 }]).output), S.hysteria2Hopping.name);
     expect(o['server_ports']).toEqual(['443:443', '21000:21199']);
   });
 
@@ -128,7 +129,14 @@ describe('emitSingBox', () => {
   it('labels left-out configs with the fingerprint the caller supplies and their input index', () => {
     const result = emitSingBox([S.vmessWsTls, S.ssr], { fingerprint: (c) => `fp:${c.server}` });
     expect(result.incompatible).toEqual([
-      { index: 1, name: 'ssr', protocol: 'shadowsocksr', code: 'UNSUPPORTED_PROTOCOL', reason: expect.any(String) as string, fingerprint: 'fp:120.232.1.1' },
+      {
+        index: 1,
+        name: 'ssr',
+        protocol: 'shadowsocksr',
+        code: 'UNSUPPORTED_PROTOCOL',
+        reason: expect.any(String) as string,
+        fingerprint: 'fp:120.232.1.1',
+      },
     ]);
   });
 
@@ -152,7 +160,10 @@ describe('emitSingBox keys and flows', () => {
   });
 
   it('leaves out a Shadowsocks 2022 config whose key has the wrong length for its cipher', () => {
-    const wrong = { ...S.ss2022MultiUser, password: 'XV+umcZHRuSpfrigrIbOloRZZ7rMFZTASosT7FrbqCY=:A7xAzHKaAILMfIeQvXAbI6qQzT5zQGSP5WvxlZlwZQM=' };
+    const wrong = {
+      ...S.ss2022MultiUser,
+      password: 'XV+umcZHRuSpfrigrIbOloRZZ7rMFZTASosT7FrbqCY=:A7xAzHKaAILMfIeQvXAbI6qQzT5zQGSP5WvxlZlwZQM=',
+    };
     expect(emitSingBox([wrong]).incompatible[0]?.code).toBe('INVALID_KEY');
     expect(emitSingBox([{ ...wrong, method: '2022-blake3-aes-256-gcm' }]).emitted).toBe(1);
   });

@@ -12,7 +12,9 @@ describe('emitSip008', () => {
     const doc = JSON.parse(emitSip008([S.ssObfs]).output) as Sip008;
     expect(doc.version).toBe(1);
     expect(doc.servers[0]).toEqual({
-      id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/) as string,
+      id: expect.stringMatching(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      ) as string,
       remarks: 'ss obfs',
       server: '38.54.1.1',
       server_port: 443,

@@ -30,7 +30,9 @@ describe('createNameAllocator', () => {
 describe('displayName', () => {
   it('synthesises protocol host:port for a config without a name, bracketing IPv6', () => {
     expect(displayName(SAMPLE_CONFIGS.httpPlain)).toBe('http 103.62.50.130:3128');
-    expect(displayName({ ...SAMPLE_CONFIGS.ss2022MultiUser, name: '  ' })).toBe('shadowsocks [2a0c:4ac1:8::1cb]:8388');
+    expect(displayName({ ...SAMPLE_CONFIGS.ss2022MultiUser, name: '  ' })).toBe(
+      'shadowsocks [2a0c:4ac1:8::1cb]:8388',
+    );
   });
 
   it('brackets IPv6 literals in host:port', () => {

@@ -18,35 +18,60 @@ describe('emitXray', () => {
     expect(o).toEqual({
       tag: S.vlessRealityNoFp.name,
       protocol: 'vless',
-      settings: { vnext: [{ address: 'reality.example.net', port: 443, users: [{ id: S.vlessRealityNoFp.uuid, encryption: 'none' }] }] },
+      settings: {
+        vnext: [
+          {
+            address: 'reality.example.net',
+            port: 443,
+            users: [{ id: S.vlessRealityNoFp.uuid, encryption: 'none' }],
+          },
+        ],
+      },
       streamSettings: {
         network: 'grpc',
         grpcSettings: { serviceName: 'grpc-svc', multiMode: true },
         security: 'reality',
-        realitySettings: { serverName: 'www.microsoft.com', fingerprint: 'chrome', publicKey: S.vlessRealityNoFp.tls.reality.publicKey, shortId: '00000000', spiderX: '/' },
+        realitySettings: {
+          serverName: 'www.microsoft.com',
+          fingerprint: 'chrome',
+          publicKey: S.vlessRealityNoFp.tls.reality.publicKey,
+          shortId: '00000000',
+          spiderX: '/',
+        },
       },
     });
   });
 
   it('passes xhttp extra through as JSON and keeps ws early data in the path', () => {
     const xhttp = outbound(emitXray([S.vlessXhttpExtra]).output, S.vlessXhttpExtra.name);
-    expect(xhttp['streamSettings']).toMatchObject({ network: 'xhttp', xhttpSettings: { path: '/x', mode: 'auto', extra: { xPaddingBytes: '100-1000' } } });
+    expect(xhttp['streamSettings']).toMatchObject({
+      network: 'xhttp',
+      xhttpSettings: { path: '/x', mode: 'auto', extra: { xPaddingBytes: '100-1000' } },
+    });
     const ws = outbound(emitXray([S.vlessWsEarlyData]).output, S.vlessWsEarlyData.name);
-    expect(ws['streamSettings']).toMatchObject({ wsSettings: { path: '/ws/path?ed=2048', headers: { Host: 'cdn.example.com' } } });
+    expect(ws['streamSettings']).toMatchObject({
+      wsSettings: { path: '/ws/path?ed=2048', headers: { Host: 'cdn.example.com' } },
+    });
   });
 
   it('writes TCP HTTP camouflage as a tcpSettings http header', () => {
     const o = outbound(emitXray([S.vmessTcpHttp]).output, S.vmessTcpHttp.name);
     expect(o['streamSettings']).toEqual({
       network: 'tcp',
-      tcpSettings: { header: { type: 'http', request: { path: ['/'], headers: { Host: ['www.bing.com'] } } } },
+      tcpSettings: {
+        header: { type: 'http', request: { path: ['/'], headers: { Host: ['www.bing.com'] } } },
+      },
       security: 'none',
     });
   });
 
   it('writes wireguard with secretKey, peers and reserved bytes', () => {
     const o = outbound(emitXray([S.wireguard]).output, 'warp');
-    expect(o['settings']).toMatchObject({ secretKey: S.wireguard.privateKey, peers: [{ endpoint: 'engage.cloudflareclient.com:2408', keepAlive: 5 }], reserved: [242, 128, 94] });
+    expect(o['settings']).toMatchObject({
+      secretKey: S.wireguard.privateKey,
+      peers: [{ endpoint: 'engage.cloudflareclient.com:2408', keepAlive: 5 }],
+      reserved: [242, 128, 94],
+    });
   });
 
   it('leaves out what Xray-core cannot express, each with a stable code', () => {
@@ -74,7 +99,11 @@ describe('emitXray', () => {
 describe('emitXray UDP packet encoding', () => {
   it('accepts XUDP (what Xray does anyway) and refuses packetaddr or plain UDP', () => {
     expect(emitXray([{ ...S.vlessRealityVision, packetEncoding: 'xudp' }]).emitted).toBe(1);
-    expect(emitXray([{ ...S.vlessRealityVision, packetEncoding: 'packetaddr' }]).incompatible[0]?.code).toBe('UNSUPPORTED_OPTION');
-    expect(emitXray([{ ...S.vmessWsTls, packetEncoding: '' }]).incompatible[0]?.code).toBe('UNSUPPORTED_OPTION');
+    expect(emitXray([{ ...S.vlessRealityVision, packetEncoding: 'packetaddr' }]).incompatible[0]?.code).toBe(
+      'UNSUPPORTED_OPTION',
+    );
+    expect(emitXray([{ ...S.vmessWsTls, packetEncoding: '' }]).incompatible[0]?.code).toBe(
+      'UNSUPPORTED_OPTION',
+    );
   });
 });

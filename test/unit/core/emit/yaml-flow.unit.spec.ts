@@ -5,12 +5,63 @@ import { yamlFlow, yamlKey, yamlString } from '../../../../services/core/emit/ya
 
 // Strings YAML loaders are known to turn into something else when unquoted (formats.md §5.9).
 const TRAPS = [
-  '00000000', '08', '0983e134', '1e3', '0x1F', '0o17', '.inf', '-.Inf', '.nan', '1_000', '12:30:00', '2026-01-01',
-  'null', 'Null', '~', '', 'true', 'False', 'yes', 'NO', 'on', 'Off', 'y', 'n',
-  '- item', '? key', ': value', '#comment', '&anchor', '*alias', '!tag', '|', '>', '%directive', '@at', '`tick',
-  '{a: 1}', '[1, 2]', 'a: b', 'a #b', "it's", 'say "hi"', 'back\\slash', 'tab\there', 'line\nbreak', 'cr\rhere',
-  '\u0085nel', '\u2028ls', '\u2029ps', '\ufeffbom', '\u0000nul', '\u007fdel', '\u009fapc', ' leading', 'trailing ',
-  '🇳🇱 flag', '日本v2|@ripaojiedian',
+  '00000000',
+  '08',
+  '0983e134',
+  '1e3',
+  '0x1F',
+  '0o17',
+  '.inf',
+  '-.Inf',
+  '.nan',
+  '1_000',
+  '12:30:00',
+  '2026-01-01',
+  'null',
+  'Null',
+  '~',
+  '',
+  'true',
+  'False',
+  'yes',
+  'NO',
+  'on',
+  'Off',
+  'y',
+  'n',
+  '- item',
+  '? key',
+  ': value',
+  '#comment',
+  '&anchor',
+  '*alias',
+  '!tag',
+  '|',
+  '>',
+  '%directive',
+  '@at',
+  '`tick',
+  '{a: 1}',
+  '[1, 2]',
+  'a: b',
+  'a #b',
+  "it's",
+  'say "hi"',
+  'back\\slash',
+  'tab\there',
+  'line\nbreak',
+  'cr\rhere',
+  '\u0085nel',
+  '\u2028ls',
+  '\u2029ps',
+  '\ufeffbom',
+  '\u0000nul',
+  '\u007fdel',
+  '\u009fapc',
+  ' leading',
+  'trailing ',
+  '🇳🇱 flag',
+  '日本v2|@ripaojiedian',
 ];
 
 describe('yamlString', () => {
@@ -22,12 +73,16 @@ describe('yamlString', () => {
 
   it('round-trips any well-formed string through the yaml package under both schemas', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme-composite', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }), (a, b) => {
-        const value = a + b;
-        const text = `v: ${yamlString(value)}`;
-        expect(parse(text, { version: '1.2' })).toEqual({ v: value });
-        expect(parse(text, { version: '1.1' })).toEqual({ v: value });
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme-composite', maxLength: 40 }),
+        fc.string({ unit: 'binary', maxLength: 20 }),
+        (a, b) => {
+          const value = a + b;
+          const text = `v: ${yamlString(value)}`;
+          expect(parse(text, { version: '1.2' })).toEqual({ v: value });
+          expect(parse(text, { version: '1.1' })).toEqual({ v: value });
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -49,8 +104,16 @@ describe('yamlKey', () => {
 
 describe('yamlFlow', () => {
   it('writes nested maps and lists in flow style and skips undefined entries', () => {
-    const text = yamlFlow({ name: 'x', port: 443, udp: true, alpn: ['h2', 'h3'], opts: { path: '/', gone: undefined } });
+    const text = yamlFlow({
+      name: 'x',
+      port: 443,
+      udp: true,
+      alpn: ['h2', 'h3'],
+      opts: { path: '/', gone: undefined },
+    });
     expect(text).toBe('{name: "x", port: 443, udp: true, alpn: ["h2", "h3"], opts: {path: "/"}}');
-    expect(parse(`- ${text}`)).toEqual([{ name: 'x', port: 443, udp: true, alpn: ['h2', 'h3'], opts: { path: '/' } }]);
+    expect(parse(`- ${text}`)).toEqual([
+      { name: 'x', port: 443, udp: true, alpn: ['h2', 'h3'], opts: { path: '/' } },
+    ]);
   });
 });

@@ -1,0 +1,259 @@
+import { performance } from 'node:perf_hooks';
+import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import { MERGER_STORE, PROCESSOR_KINDS } from '../core/processors/pipeline-topics.ts';
+import type { Logger } from '../shared/logger.ts';
+import { PROCESSOR_METRIC_NAMES } from '../shared/metrics/processor-metrics.ts';
+import type { EventLog, OutgoingRecord, TopicPartitionOffset } from '../shared/runtime/event-log.ts';
+import { RUN_STATES } from '../shared/runtime/run-processor.ts';
+import { countPendingRecords } from '../pipeline/kafka-pending-records.ts';
+import { groupProgress } from '../pipeline/group-progress.ts';
+import type { Offsets } from '../pipeline/group-progress.ts';
+import { startPipelineProcessor } from '../pipeline/pipeline-processors.ts';
+import type { ParserSettings, StartedProcessor } from '../pipeline/pipeline-processors.ts';
+import type { ReplayPlan, ReplayStart, ReplayStep } from './replay-plan.ts';
+
+export class ReplayError extends Error {
+  readonly code: 'GROUP_ACTIVE' | 'PROCESSOR_FAILED' | 'PARTIAL_ASSIGNMENT';
+  readonly retriable = false;
+  constructor(code: ReplayError['code'], message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+export interface ReplayDeps {
+  /** The pipeline's event log (Avro through the registry), topics of the plan's generation ensured. */
+  readonly log: EventLog;
+  /** For group states and the pending-records probe, which the event log port does not offer. */
+  readonly kafka: Kafka;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly parser?: ParserSettings;
+  /** Names the replay's transactional ids (`<group>.<instance>`), apart from the services'. */
+  readonly instance?: string;
+  readonly progressIntervalMs?: number;
+  /** One line per progress report and per phase. */
+  readonly report?: (line: string) => void;
+}
+
+export interface StepReport {
+  readonly kind: ReplayStep['kind'];
+  readonly group: string;
+  readonly records: number;
+  readonly tombstonedState: number;
+}
+
+export interface ReplayReport {
+  readonly steps: readonly StepReport[];
+  /** Keys of configs.current the rebuilt state no longer holds, deleted at the end. */
+  readonly currentTombstones: number;
+  readonly seconds: number;
+}
+
+/**
+ * Runs a replay plan: checks that no service is consuming as the replayed groups, empties the
+ * replayed processors' state (tombstones for every changelog key), moves their groups to the
+ * start, runs them in this process until they have consumed everything (the parser up to the raw
+ * topic's end as of the start; the merger until nothing is pending after the parser finished),
+ * reporting progress, then tombstones what configs.current holds beyond the rebuilt state.
+ */
+export async function executeReplay(plan: ReplayPlan, deps: ReplayDeps): Promise<ReplayReport> {
+  const {
+    log,
+    kafka,
+    logger,
+    registry,
+    instance = 'replay',
+    progressIntervalMs = 2000,
+    report = () => {},
+  } = deps;
+  const started = performance.now();
+  await requireIdleGroups(
+    kafka,
+    plan.steps.map((s) => s.group),
+  );
+
+  const starts = new Map<string, Offsets>();
+  const tombstoned = new Map<string, number>();
+  for (const step of plan.steps) {
+    starts.set(step.group, await startOffsets(log, step.input, step.start));
+    tombstoned.set(step.group, await emptyChangelog(log, step.changelog));
+  }
+  // Only once every state is empty do groups move: a failure above leaves the groups where they were.
+  for (const step of plan.steps) {
+    const offsets: TopicPartitionOffset[] = [...(starts.get(step.group) ?? [])].map(
+      ([partition, offset]) => ({
+        topic: step.input,
+        partition,
+        offset,
+      }),
+    );
+    await log.setCommittedOffsets(step.group, offsets);
+    report(
+      `${step.kind}: group ${step.group} reset to ${describeStart(step.start)}, ${tombstoned.get(step.group) ?? 0} state keys cleared`,
+    );
+  }
+  const rawEnd = await log.endOffsets(plan.topics.fetched);
+
+  const runs = new Map<string, StartedProcessor>();
+  try {
+    for (const step of plan.steps) {
+      runs.set(
+        step.group,
+        await startPipelineProcessor(step.kind, {
+          log,
+          topics: plan.topics,
+          instance,
+          logger,
+          registry,
+          ...(deps.parser === undefined ? {} : { parser: deps.parser }),
+        }),
+      );
+    }
+    const failure = (): string | undefined =>
+      [...runs.values()].find((r) => r.run.state() === RUN_STATES.failed)?.group;
+    const recordsIn = (group: string) =>
+      metricSum(registry, PROCESSOR_METRIC_NAMES.recordsIn, { processor: group });
+
+    let upstreamDone = false;
+    for (const step of plan.steps) {
+      const isParser = step.kind === PROCESSOR_KINDS.parser;
+      let lastCommitted = -1n;
+      for (;;) {
+        const broken = failure();
+        if (broken !== undefined)
+          throw new ReplayError('PROCESSOR_FAILED', `replay stopped: ${broken} crashed`);
+        const progress = await groupProgress(log, step.group, step.input, {
+          ...(isParser ? { target: rawEnd } : {}),
+          start: starts.get(step.group) ?? new Map(),
+        });
+        report(`${step.kind}: ${await recordsIn(step.group)} records in, lag ${progress.lag}`);
+        if (isParser && progress.lag === 0n) break;
+        // Transactional inputs end in commit markers no consumer sees: ask the log what is really left.
+        const idle = progress.processed === lastCommitted;
+        lastCommitted = progress.processed;
+        if (!isParser && (upstreamDone || plan.steps.length === 1) && (progress.lag === 0n || idle)) {
+          if ((await countPendingRecords(kafka, step.input, step.group)) === 0) break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, progressIntervalMs));
+      }
+      upstreamDone = true;
+      report(`${step.kind}: caught up`);
+    }
+
+    let currentTombstones = 0;
+    const merger = [...runs.values()].find(
+      (r) => r.processor.name === plan.steps.find((s) => s.kind === 'merger')?.group,
+    );
+    if (plan.reconcileCurrent && merger !== undefined) {
+      currentTombstones = await reconcileCurrent(log, plan.topics.current, plan.topics.observed, merger);
+      report(`merger: ${currentTombstones} configs no longer carried removed from ${plan.topics.current}`);
+    }
+    const steps: StepReport[] = [];
+    for (const step of plan.steps) {
+      steps.push({
+        kind: step.kind,
+        group: step.group,
+        records: await recordsIn(step.group),
+        tombstonedState: tombstoned.get(step.group) ?? 0,
+      });
+    }
+    return { steps, currentTombstones, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await Promise.allSettled([...runs.values()].map((r) => r.run.stop()));
+  }
+}
+
+function describeStart(start: ReplayStart): string {
+  if (start.kind === 'timestamp') return new Date(start.at).toISOString();
+  return start.kind === 'end' ? 'the current end' : 'the beginning';
+}
+
+async function requireIdleGroups(kafka: Kafka, groups: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups: described } = await admin.describeGroups([...groups]);
+    const active = described.filter((g) => g.members.length > 0).map((g) => g.groupId);
+    if (active.length > 0) {
+      throw new ReplayError(
+        'GROUP_ACTIVE',
+        `consumers are running in ${active.join(', ')}: stop those services before replaying in place`,
+      );
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function startOffsets(log: EventLog, topic: string, start: ReplayStart): Promise<Offsets> {
+  if (start.kind === 'end') return log.endOffsets(topic);
+  // The first offset at or after time 0 is the earliest one the log still holds.
+  return log.offsetsForTimestamp(topic, start.kind === 'timestamp' ? start.at : 0);
+}
+
+/** Tombstones every live key of a changelog, in the partition it lives in; returns how many. */
+async function emptyChangelog(log: EventLog, topic: string): Promise<number> {
+  const live = new Map<string, number>();
+  await log.readToEnd(topic, {
+    onRecords: (records) => {
+      for (const r of records) {
+        if (r.key === null) continue;
+        if (r.value === null && r.decodeFailure === null) live.delete(r.key);
+        else live.set(r.key, r.partition);
+      }
+    },
+  });
+  const tombstones: OutgoingRecord[] = [...live].map(([key, partition]) => ({
+    topic,
+    key,
+    value: null,
+    partition,
+  }));
+  for (let i = 0; i < tombstones.length; i += 5000) await log.append(tombstones.slice(i, i + 5000));
+  return tombstones.length;
+}
+
+/** Deletes from configs.current every key the rebuilt merger state does not hold. */
+async function reconcileCurrent(
+  log: EventLog,
+  current: string,
+  observed: string,
+  merger: StartedProcessor,
+): Promise<number> {
+  const partitions = await log.partitionCount(observed);
+  if (merger.run.partitions().length !== partitions) {
+    throw new ReplayError(
+      'PARTIAL_ASSIGNMENT',
+      `the replay's merger holds ${merger.run.partitions().length} of ${partitions} partitions: another member joined`,
+    );
+  }
+  const state = merger.run.storeSnapshot(MERGER_STORE);
+  const live = new Set<string>();
+  await log.readToEnd(current, {
+    onRecords: (records) => {
+      for (const r of records) {
+        if (r.key === null) continue;
+        if (r.value === null && r.decodeFailure === null) live.delete(r.key);
+        else live.add(r.key);
+      }
+    },
+  });
+  const stale: OutgoingRecord[] = [...live]
+    .filter((key) => !state.has(key))
+    .map((key) => ({ topic: current, key, value: null }));
+  for (let i = 0; i < stale.length; i += 5000) await log.append(stale.slice(i, i + 5000));
+  return stale.length;
+}
+
+async function metricSum(
+  registry: Registry,
+  name: string,
+  labels: Readonly<Record<string, string>>,
+): Promise<number> {
+  const values = (await registry.getSingleMetric(name)?.get())?.values ?? [];
+  return values
+    .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
+    .reduce((sum, v) => sum + v.value, 0);
+}
