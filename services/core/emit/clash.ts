@@ -16,16 +16,16 @@ import type {
 } from '../model/config.ts';
 import type { TlsSettings } from '../model/tls.ts';
 import type { Transport } from '../model/transport.ts';
+import { xhttpExtraOpts } from './clash-xhttp.ts';
 import { leftOut } from './emit-each.ts';
 import type { EmitOptions, EmitResult, Incompatibility, Rejection } from './emit-result.ts';
 import { INCOMPATIBILITY_CODES as C, reject } from './emit-result.ts';
-import { xhttpExtraOpts } from './clash-xhttp.ts';
-import { ss2022KeyProblem } from './ss2022.ts';
-import { vlessEncryptionProblem } from './vless-encryption.ts';
-import { createNameAllocator, displayName } from './unique-names.ts';
-import type { YamlValue } from './yaml-flow.ts';
 import { explicitServerName } from './explicit-sni.ts';
 import { createLineSink } from './line-sink.ts';
+import { ss2022KeyProblem } from './ss2022.ts';
+import { createNameAllocator, displayName } from './unique-names.ts';
+import { vlessEncryptionProblem } from './vless-encryption.ts';
+import type { YamlValue } from './yaml-flow.ts';
 import { yamlFlowEntries, yamlString } from './yaml-flow.ts';
 
 /**
@@ -35,12 +35,16 @@ import { yamlFlowEntries, yamlString } from './yaml-flow.ts';
  * (yaml-flow.ts says why). Checked with `mihomo -t` (v1.19.30) in the real-client test.
  *
  * Left out, each with a code: naive (mihomo has no naive outbound), socks4/4a, trojan without
- * TLS, transports mihomo lacks for the protocol (quic; trojan over http/h2; xhttp except on
- * vless), xhttp `extra` settings mihomo has no key for (download settings), gRPC `authority`, a non-default WebSocket early-data header,
- * REALITY on protocols other than vmess/vless/trojan, ciphers and plugins outside mihomo's
- * lists. Dropped because they do not change what goes on the wire: REALITY spiderX, gRPC
- * `multi` mode (servers accept both modes), and the size of httpupgrade early data (mihomo
- * only has a switch, `v2ray-http-upgrade-fast-open`, which it gets).
+ * TLS, transports mihomo lacks for the protocol (quic; mKCP except on vmess; trojan over
+ * http/h2; xhttp except on vless), xhttp `extra` settings mihomo has no key for (download
+ * settings), gRPC `authority`, a non-default WebSocket early-data header, REALITY on protocols
+ * other than vmess/vless/trojan, TLS settings a proxy type lacks (SNI/ALPN/ECH on socks5 and
+ * http), hysteria v1 without bandwidth, ciphers/obfs/protocols/plugins outside mihomo's lists,
+ * malformed Shadowsocks 2022 keys and VLESS encryption values. Dropped because they do not
+ * change what goes on the wire or only shape the ClientHello: REALITY spiderX, gRPC `multi`
+ * mode (servers accept both modes), the size of httpupgrade early data (mihomo only has a
+ * switch, `v2ray-http-upgrade-fast-open`, which it gets), the uTLS fingerprint on types
+ * without `client-fingerprint` (hysteria, hysteria2, tuic, socks5, http).
  */
 export function emitClash(configs: readonly ProxyConfig[], options: EmitOptions = {}): EmitResult {
   const accepted: { proxy: Proxy; name: string }[] = [];

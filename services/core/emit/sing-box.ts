@@ -35,9 +35,12 @@ import { createNameAllocator, displayName } from './unique-names.ts';
  * (sing-box would speak HTTP/2 there) and h2 without TLS (it would speak HTTP/1.1), gRPC
  * `authority`, certificate SHA-256 pins (sing-box only pins public-key hashes), VLESS
  * encryption other than none, flows other than xtls-rprx-vision, TLS on socks, ciphers and
- * plugins outside sing-box's lists, hysteria v1 over faketcp/wechat-video or without
- * bandwidth. Dropped because they do not change what goes on the wire or only tune the
- * client: REALITY spiderX, gRPC `multi` mode (servers accept both), httpupgrade early data.
+ * plugins outside sing-box's lists (shadow-tls would need a chained shadowtls outbound),
+ * hysteria v1 over faketcp/wechat-video or without bandwidth, QUIC transport without TLS,
+ * REALITY with ECH or an odd-length short id, malformed Shadowsocks 2022 keys and 2022
+ * multi-user keys on chacha20. Dropped because they do not change what goes on the wire or
+ * only tune the client: REALITY spiderX, gRPC `multi` mode (servers accept both),
+ * httpupgrade early data. `xtls-rprx-vision-udp443` is written as the vision flow it sends.
  */
 export interface SingBoxEmitOptions extends EmitOptions {
   /** The target sing-box was built with with_naive_outbound (1.13+). Default false: release builds need libcronet. */
