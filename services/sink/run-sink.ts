@@ -70,6 +70,8 @@ export const SINK_STATES = {
 export type SinkState = (typeof SINK_STATES)[keyof typeof SINK_STATES];
 
 export interface SinkStats {
+  /** Records handed to the sink since it started (redeliveries included). */
+  readonly receivedRecords: number;
   readonly bufferedRecords: number;
   /** True while a flush waits for ClickHouse to come back. */
   readonly paused: boolean;
@@ -132,6 +134,7 @@ export async function runSink(options: RunSinkOptions): Promise<SinkRun> {
   let flushing: Promise<void> | null = null;
   let paused = false;
   let flushes = 0;
+  let receivedRecords = 0;
   let committedRecords = 0;
   let lastFlushAt: number | null = null;
 
@@ -296,6 +299,7 @@ export async function runSink(options: RunSinkOptions): Promise<SinkRun> {
   let subscription: Subscription | null = null;
   const eachBatch = async (batch: LogBatch, control: BatchControl): Promise<void> => {
     if (crashed !== null) throw crashed.error;
+    receivedRecords += batch.records.length;
     for (const record of batch.records) handle(record);
     const last = batch.records.at(-1);
     if (last !== undefined) control.markConsumed(last.offset);
@@ -375,6 +379,13 @@ export async function runSink(options: RunSinkOptions): Promise<SinkRun> {
       await finish().catch(() => undefined);
     },
     state: () => state,
-    stats: () => ({ bufferedRecords: buffer.records, paused, flushes, committedRecords, lastFlushAt }),
+    stats: () => ({
+      receivedRecords,
+      bufferedRecords: buffer.records,
+      paused,
+      flushes,
+      committedRecords,
+      lastFlushAt,
+    }),
   };
 }
