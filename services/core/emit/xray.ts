@@ -24,7 +24,7 @@ import { createNameAllocator, displayName } from './unique-names.ts';
  * for (shadowsocksr, hysteria v1, hysteria2, tuic, anytls, naive), socks4/4a, Shadowsocks
  * plugins and ciphers outside Xray's AEAD/2022 list, the h2 and QUIC transports (removed from
  * Xray-core in v24.9), certificate SHA-256 pins, REALITY with ECH, a UDP packet encoding other
- * than XUDP. xhttp `extra` is passed through as JSON. Not written because Xray's REALITY client
+ * than XUDP or plain (packetaddr). xhttp `extra` is passed through as JSON. Not written because Xray's REALITY client
  * has no such settings (its uTLS fingerprint decides the ALPN, the REALITY key replaces
  * certificate checks): ALPN and insecure next to REALITY.
  */
@@ -92,15 +92,14 @@ function xrayOutbound(config: ProxyConfig): JsonObject | Rejection {
 }
 
 /**
- * Xray relays VMess/VLESS UDP as XUDP on its own (no per-outbound switch), so `xudp` is what it
- * does anyway and is written on the user for readers; packetaddr or no encoding cannot be had.
+ * Xray relays VMess/VLESS UDP as XUDP on its own (no per-outbound switch), which every VLESS
+ * server that takes plain VLESS UDP also takes, so `xudp` and `none` (a common panel default)
+ * are written as given on the user (Xray ignores the key, readers keep it). `packetaddr` is a
+ * different wire encoding Xray cannot produce.
  */
 function packetEncodingProblem(value: string | undefined): Rejection | undefined {
-  if (value === undefined || value === 'xudp') return undefined;
-  return reject(
-    C.unsupportedOption,
-    `Xray-core always relays UDP as XUDP, not ${value === '' ? 'plain' : value}`,
-  );
+  if (value !== 'packetaddr') return undefined;
+  return reject(C.unsupportedOption, 'Xray-core relays UDP as XUDP and cannot speak packetaddr');
 }
 
 function vmess(c: VmessConfig): JsonObject | Rejection {
