@@ -142,9 +142,9 @@ export interface ConfigScored {
   readonly config: string;
   /** Sources carrying the config, sorted. */
   readonly sourceIds: readonly string[];
-  /** Overall score in [0, 1]; higher is better. */
+  /** Overall score in [0, 1] (100 x score on a 0-100 scale); higher is better. score = sum over components of weights[c] x components[c]. */
   readonly score: number;
-  /** Named parts of the score (e.g. probe, latency, sources, health), each in [0, 1]. */
+  /** Named parts of the score, each in [0, 1]: reachability, latency, security, sources, freshness, sourceReliability (see scoreModel). */
   readonly components: Readonly<Record<string, number>>;
   /** Outcome of the latest probe, null when never probed. */
   readonly lastProbeOutcome: string | null;
@@ -156,6 +156,18 @@ export interface ConfigScored {
   readonly firstSeen: number;
   /** Latest time any source carried the config. (epoch milliseconds) */
   readonly lastSeen: number;
+  /** working, failing or unprobed: whether the probes, decayed over time, say the config works (reachability at least 0.5). */
+  readonly verdict: string;
+  /** Weight of each component in the score (they sum to 1): score = sum of weights[c] x components[c]. */
+  readonly weights: Readonly<Record<string, number>>;
+  /** Probe evidence per vantage point, decayed to scoredAt; reachability and latency components combine these. */
+  readonly vantages: readonly VantageScore[];
+  /** Human-readable reasons behind the components (e.g. "TLS without certificate verification", "2 of 3 sources are mirrors"). */
+  readonly notes: readonly string[];
+  /** Version of the scoring formula that produced the score (e.g. score-1); empty in events written before the field existed. */
+  readonly scoreModel: string;
+  /** The time the score is computed as of (decay and freshness are relative to it): the time of the event that triggered it. (epoch milliseconds) */
+  readonly scoredAt: number | null;
 }
 
 /** One source carrying the config, and the variant it published. Avro record `submerge.v1.ConfigSighting`. */
@@ -252,15 +264,15 @@ export interface PresetAccessCount {
   readonly accesses: number;
 }
 
-/** An anomaly opened or resolved for one source. Topic sources.anomalies.v1, key = source id. Avro record `submerge.v1.SourceAnomaly`. */
+/** An anomaly opened or resolved for one source: the source departed from its own past (robust baseline over a sliding window of its fetches) or shows a pattern that is wrong in itself. Topic sources.anomalies.v1, key = source id. Avro record `submerge.v1.SourceAnomaly`. */
 export interface SourceAnomaly {
   /** Who produced this event, when, and in answer to what. */
   readonly metadata: EventMetadata;
   /** The source, also the record key. */
   readonly sourceId: string;
-  /** config-drop, config-spike, format-change, error-streak, stale-body, size-spike, protocol-shift. */
+  /** count-collapse, count-explosion, format-switch, html-body, mirror, host-concentration, working-drop, flapping, error-streak, diagnostic-spike, size-shift, latency-spike, duplicate-shift (ANOMALY_KINDS). */
   readonly kind: string;
-  /** opened or resolved. */
+  /** opened, escalated (its severity rose while open) or resolved. */
   readonly state: string;
   /** info, warning or critical. */
   readonly severity: string;
@@ -274,6 +286,12 @@ export interface SourceAnomaly {
   readonly message: string;
   /** eventId of the sources.snapshots.v1 event that triggered it. */
   readonly snapshotEventId: string | null;
+  /** Named facts behind the decision (baseline median and MAD, robust z, window size, thresholds, the related source, ...), as text. */
+  readonly evidence: Readonly<Record<string, string>>;
+  /** The other source involved (mirror: the source mirrored). */
+  readonly relatedSourceId: string | null;
+  /** When the anomaly opened (on a resolved event: how long it lasted). (epoch milliseconds) */
+  readonly openedAt: number | null;
 }
 
 /** One source of the sources catalog, as the fetchers see it. Topic sources.catalog.v1, compacted, key = source id; a tombstone (null value) means the source was removed from the catalog. Avro record `submerge.v1.SourceCatalogEntry`. */
@@ -352,13 +370,13 @@ export interface SourceFetched {
   readonly body: FetchBody | null;
 }
 
-/** Current health of one source, from its snapshots. Topic sources.health.v1, compacted, key = source id. Avro record `submerge.v1.SourceHealth`. */
+/** Current health and reliability of one source, from its snapshots, its fetches and the probes of its configs. Topic sources.health.v1, compacted, key = source id. Avro record `submerge.v1.SourceHealth`. */
 export interface SourceHealth {
   /** Who produced this event, when, and in answer to what. */
   readonly metadata: EventMetadata;
   /** The source, also the record key. */
   readonly sourceId: string;
-  /** healthy, degraded, failing or unknown. */
+  /** healthy, degraded (demoted, or an anomaly of severity warning or worse is open), failing (3 or more fetches in a row failed) or unknown (no fetch yet). */
   readonly status: string;
   /** When the source entered this status. (epoch milliseconds) */
   readonly since: number;
@@ -376,6 +394,26 @@ export interface SourceHealth {
   readonly baselineConfigs: number | null;
   /** Kinds of anomalies currently open for this source. */
   readonly activeAnomalies: readonly string[];
+  /** Reliability in [0, 1]: sum of reliabilityWeights[c] x reliabilityComponents[c]; null before the first fetch. */
+  readonly reliability: number | null;
+  /** Parts of the reliability, each in [0, 1]: fetchSuccess, probePass, uniqueContribution, freshness. */
+  readonly reliabilityComponents: Readonly<Record<string, number>>;
+  /** Weight of each reliability component (they sum to 1). */
+  readonly reliabilityWeights: Readonly<Record<string, number>>;
+  /** The source fell below the demotion threshold and has not yet recovered above the restoration threshold: its configs get no reliability credit and it does not count as an independent source. */
+  readonly demoted: boolean;
+  /** When the source was demoted; null while it is not. (epoch milliseconds) */
+  readonly demotedSince: number | null;
+  /** The source this one mirrors (nearly the same config set), when the detector found one; the scorer counts the two as one independent source. */
+  readonly mirrorOf: string | null;
+  /** Configs of this source the probes have a verdict on. */
+  readonly probedConfigs: number;
+  /** Configs of this source the probes say work. */
+  readonly workingConfigs: number;
+  /** Configs only this source carries. */
+  readonly exclusiveConfigs: number;
+  /** Latest fetch whose body differed from the one before. (epoch milliseconds) */
+  readonly lastChangeAt: number | null;
 }
 
 /** Statistics of one fetch of one source as the parser saw it. Topic sources.snapshots.v1, key = source id; the anomaly detector's input. Avro record `submerge.v1.SourceSnapshot`. */
@@ -442,6 +480,24 @@ export interface SubscriptionPreset {
   readonly maxAccesses: number | null;
   /** When the preset was revoked; a revoked token answers 410. null = active. (epoch milliseconds) */
   readonly revokedAt: number | null;
+}
+
+/** What the probes from one vantage point say about a config. Avro record `submerge.v1.VantageScore`. */
+export interface VantageScore {
+  /** Vantage id of the prober deployment (empty for probes without one). */
+  readonly vantage: string;
+  /** Decayed share of successful probes, smoothed towards the prior, in [0, 1]. */
+  readonly reachability: number;
+  /** Decayed geometric mean of successful proxy-stage latencies; null without one. */
+  readonly latencyMs: number | null;
+  /** Decayed weight of the evidence, capped at 1 (one fresh probe is 1). */
+  readonly confidence: number;
+  /** Probes counted from this vantage (decisive ones: ok or a failure of the config). */
+  readonly probes: number;
+  /** Outcome of the latest probe from this vantage. */
+  readonly lastOutcome: string | null;
+  /** When the latest probe from this vantage ran. (epoch milliseconds) */
+  readonly lastProbedAt: number | null;
 }
 
 /** Every topic with an Avro contract, in schema-file order. */

@@ -619,7 +619,7 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
       {
         "name": "score",
         "type": "double",
-        "doc": "Overall score in [0, 1]; higher is better."
+        "doc": "Overall score in [0, 1] (100 x score on a 0-100 scale); higher is better. score = sum over components of weights[c] x components[c]."
       },
       {
         "name": "components",
@@ -628,7 +628,7 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
           "values": "double"
         },
         "default": {},
-        "doc": "Named parts of the score (e.g. probe, latency, sources, health), each in [0, 1]."
+        "doc": "Named parts of the score, each in [0, 1]: reachability, latency, security, sources, freshness, sourceReliability (see scoreModel)."
       },
       {
         "name": "lastProbeOutcome",
@@ -675,6 +675,113 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
           "logicalType": "timestamp-millis"
         },
         "doc": "Latest time any source carried the config."
+      },
+      {
+        "name": "verdict",
+        "type": "string",
+        "default": "unprobed",
+        "doc": "working, failing or unprobed: whether the probes, decayed over time, say the config works (reachability at least 0.5)."
+      },
+      {
+        "name": "weights",
+        "type": {
+          "type": "map",
+          "values": "double"
+        },
+        "default": {},
+        "doc": "Weight of each component in the score (they sum to 1): score = sum of weights[c] x components[c]."
+      },
+      {
+        "name": "vantages",
+        "default": [],
+        "doc": "Probe evidence per vantage point, decayed to scoredAt; reachability and latency components combine these.",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "VantageScore",
+            "doc": "What the probes from one vantage point say about a config.",
+            "fields": [
+              {
+                "name": "vantage",
+                "type": "string",
+                "doc": "Vantage id of the prober deployment (empty for probes without one)."
+              },
+              {
+                "name": "reachability",
+                "type": "double",
+                "doc": "Decayed share of successful probes, smoothed towards the prior, in [0, 1]."
+              },
+              {
+                "name": "latencyMs",
+                "type": [
+                  "null",
+                  "double"
+                ],
+                "default": null,
+                "doc": "Decayed geometric mean of successful proxy-stage latencies; null without one."
+              },
+              {
+                "name": "confidence",
+                "type": "double",
+                "doc": "Decayed weight of the evidence, capped at 1 (one fresh probe is 1)."
+              },
+              {
+                "name": "probes",
+                "type": "int",
+                "doc": "Probes counted from this vantage (decisive ones: ok or a failure of the config)."
+              },
+              {
+                "name": "lastOutcome",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "Outcome of the latest probe from this vantage."
+              },
+              {
+                "name": "lastProbedAt",
+                "type": [
+                  "null",
+                  {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  }
+                ],
+                "default": null,
+                "doc": "When the latest probe from this vantage ran."
+              }
+            ]
+          }
+        }
+      },
+      {
+        "name": "notes",
+        "type": {
+          "type": "array",
+          "items": "string"
+        },
+        "default": [],
+        "doc": "Human-readable reasons behind the components (e.g. \"TLS without certificate verification\", \"2 of 3 sources are mirrors\")."
+      },
+      {
+        "name": "scoreModel",
+        "type": "string",
+        "default": "",
+        "doc": "Version of the scoring formula that produced the score (e.g. score-1); empty in events written before the field existed."
+      },
+      {
+        "name": "scoredAt",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "doc": "The time the score is computed as of (decay and freshness are relative to it): the time of the event that triggered it."
       }
     ]
   },
@@ -973,7 +1080,7 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
     "type": "record",
     "name": "SourceAnomaly",
     "namespace": "submerge.v1",
-    "doc": "An anomaly opened or resolved for one source. Topic sources.anomalies.v1, key = source id.",
+    "doc": "An anomaly opened or resolved for one source: the source departed from its own past (robust baseline over a sliding window of its fetches) or shows a pattern that is wrong in itself. Topic sources.anomalies.v1, key = source id.",
     "fields": [
       {
         "name": "metadata",
@@ -1029,12 +1136,12 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
       {
         "name": "kind",
         "type": "string",
-        "doc": "config-drop, config-spike, format-change, error-streak, stale-body, size-spike, protocol-shift."
+        "doc": "count-collapse, count-explosion, format-switch, html-body, mirror, host-concentration, working-drop, flapping, error-streak, diagnostic-spike, size-shift, latency-spike, duplicate-shift (ANOMALY_KINDS)."
       },
       {
         "name": "state",
         "type": "string",
-        "doc": "opened or resolved."
+        "doc": "opened, escalated (its severity rose while open) or resolved."
       },
       {
         "name": "severity",
@@ -1080,6 +1187,36 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
         ],
         "default": null,
         "doc": "eventId of the sources.snapshots.v1 event that triggered it."
+      },
+      {
+        "name": "evidence",
+        "type": {
+          "type": "map",
+          "values": "string"
+        },
+        "default": {},
+        "doc": "Named facts behind the decision (baseline median and MAD, robust z, window size, thresholds, the related source, ...), as text."
+      },
+      {
+        "name": "relatedSourceId",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "The other source involved (mirror: the source mirrored)."
+      },
+      {
+        "name": "openedAt",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "doc": "When the anomaly opened (on a resolved event: how long it lasted)."
       }
     ]
   },
@@ -1628,7 +1765,7 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
     "type": "record",
     "name": "SourceHealth",
     "namespace": "submerge.v1",
-    "doc": "Current health of one source, from its snapshots. Topic sources.health.v1, compacted, key = source id.",
+    "doc": "Current health and reliability of one source, from its snapshots, its fetches and the probes of its configs. Topic sources.health.v1, compacted, key = source id.",
     "fields": [
       {
         "name": "metadata",
@@ -1684,7 +1821,7 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
       {
         "name": "status",
         "type": "string",
-        "doc": "healthy, degraded, failing or unknown."
+        "doc": "healthy, degraded (demoted, or an anomaly of severity warning or worse is open), failing (3 or more fetches in a row failed) or unknown (no fetch yet)."
       },
       {
         "name": "since",
@@ -1756,6 +1893,90 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
         },
         "default": [],
         "doc": "Kinds of anomalies currently open for this source."
+      },
+      {
+        "name": "reliability",
+        "type": [
+          "null",
+          "double"
+        ],
+        "default": null,
+        "doc": "Reliability in [0, 1]: sum of reliabilityWeights[c] x reliabilityComponents[c]; null before the first fetch."
+      },
+      {
+        "name": "reliabilityComponents",
+        "type": {
+          "type": "map",
+          "values": "double"
+        },
+        "default": {},
+        "doc": "Parts of the reliability, each in [0, 1]: fetchSuccess, probePass, uniqueContribution, freshness."
+      },
+      {
+        "name": "reliabilityWeights",
+        "type": {
+          "type": "map",
+          "values": "double"
+        },
+        "default": {},
+        "doc": "Weight of each reliability component (they sum to 1)."
+      },
+      {
+        "name": "demoted",
+        "type": "boolean",
+        "default": false,
+        "doc": "The source fell below the demotion threshold and has not yet recovered above the restoration threshold: its configs get no reliability credit and it does not count as an independent source."
+      },
+      {
+        "name": "demotedSince",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "doc": "When the source was demoted; null while it is not."
+      },
+      {
+        "name": "mirrorOf",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "The source this one mirrors (nearly the same config set), when the detector found one; the scorer counts the two as one independent source."
+      },
+      {
+        "name": "probedConfigs",
+        "type": "int",
+        "default": 0,
+        "doc": "Configs of this source the probes have a verdict on."
+      },
+      {
+        "name": "workingConfigs",
+        "type": "int",
+        "default": 0,
+        "doc": "Configs of this source the probes say work."
+      },
+      {
+        "name": "exclusiveConfigs",
+        "type": "int",
+        "default": 0,
+        "doc": "Configs only this source carries."
+      },
+      {
+        "name": "lastChangeAt",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "doc": "Latest fetch whose body differed from the one before."
       }
     ]
   },
