@@ -9,7 +9,7 @@ import type { AddressInfo, Server as TcpServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { ProxyConfig } from '../../../services/core/model/config.ts';
+import type { ProxyConfig, VlessConfig } from '../../../services/core/model/config.ts';
 import { nonLoopbackTargets } from '../../../services/core/probing/loopback-scope.ts';
 import { LOOPBACK_ONLY_DNS, runSingBox, singBoxTlsKeypair } from '../../helpers/proxy-cores.ts';
 import type { RunningSingBox } from '../../helpers/proxy-cores.ts';
@@ -250,14 +250,17 @@ export async function startLoopbackLab(bin: string): Promise<LoopbackLab> {
     tls: realityOut(sni),
     transport: tcp,
   });
-  const vlessWs = (uuid: string): ProxyConfig => ({
+  const vlessWs = (
+    uuid: string,
+    transport: VlessConfig['transport'] = { type: 'ws', path: '/ws' },
+  ): ProxyConfig => ({
     protocol: 'vless',
     name: 'vless-ws',
     ...at(vlessWsPort),
     uuid,
     encryption: 'none',
     tls: tlsOut('localhost'),
-    transport: { type: 'ws', path: '/ws' },
+    transport,
   });
   const trojan = (password: string, sni: string, port = trojanPort, host = '127.0.0.1'): ProxyConfig => ({
     protocol: 'trojan',
@@ -368,7 +371,7 @@ export async function startLoopbackLab(bin: string): Promise<LoopbackLab> {
     // Left alone: a transport sing-box lacks, and servers outside the loopback scope (never dialled).
     broken(
       'vless over xhttp',
-      { ...vlessWs(UUID), transport: { type: 'xhttp', path: '/x' } },
+      vlessWs(UUID, { type: 'xhttp', path: '/x' }),
       'proxy',
       'unsupported',
       'UNSUPPORTED_TRANSPORT',
