@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../shared/logger.ts';
+import { START_FROM } from '../shared/runtime/event-log.ts';
 import type { EventLog, LogRecord, Subscription, TopicPartitionOffset } from '../shared/runtime/event-log.ts';
 import type { ReadState } from '../core/read-model/read-state.ts';
 import type { ReadApiTopics, ReadTopicKind } from '../core/read-model/read-topics.ts';
@@ -48,11 +49,12 @@ export interface MaterializerOptions {
  * Two phases. Catch-up reads each topic from its start to the end offsets of the moment
  * (`readToEnd`, which also handles partitions whose tail is a transaction marker — the merger
  * writes transactionally, so a plain "position >= end offset" check would never be true); ready
- * follows. Then a consumer in a private, random group follows new records. That group's
- * position is set once, before it joins, to where catch-up began its last pass (the end offsets
- * taken before it), so nothing is missed; records read twice are harmless because every topic
- * is last-value-per-key. Nothing is committed afterwards and a restart starts over in a new
- * group: there is no shared progress to corrupt.
+ * follows. Then a consumer in a private, random group follows new records from the beginning of
+ * each partition, skipping what the catch-up applied. Its group never commits, and a restart
+ * starts over in a new group: there is no shared progress to corrupt. (Positioning the group
+ * with committed offsets instead would skip the re-read, but a group created by an offset commit
+ * made the broker hold the first join for ~40 s.) The re-read costs decode time once per start,
+ * after the instance is already ready.
  */
 export function createMaterializer({
   log,
@@ -163,12 +165,20 @@ export function createMaterializer({
   };
 
   const follow = async (starts: readonly TopicPartitionOffset[]): Promise<void> => {
-    if (starts.length > 0) await log.setCommittedOffsets(group, starts);
+    // Records below these offsets were applied by the catch-up: the consumer reads them again
+    // (its fresh group starts at the beginning) and skips them.
+    const skipBelow = new Map<string, bigint>(
+      starts.map((s) => [`${s.topic}\u0000${s.partition}`, BigInt(s.offset)]),
+    );
     subscription = await log.consume({
       group,
       topics: names,
+      startFrom: START_FROM.earliest,
       eachBatch: async (batch, control) => {
-        applyRecords(batch.records);
+        const floor = skipBelow.get(`${batch.topic}\u0000${batch.partition}`);
+        const fresh =
+          floor === undefined ? batch.records : batch.records.filter((r) => BigInt(r.offset) >= floor);
+        if (fresh.length > 0) applyRecords(fresh);
         const last = batch.records.at(-1);
         if (last !== undefined) {
           control.markConsumed(last.offset);

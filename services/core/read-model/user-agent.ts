@@ -29,6 +29,12 @@ export const USER_AGENT_RULES: readonly UserAgentRule[] = [
     why: 'Karing converts link lists into its own sing-box setup (same reasoning as Hiddify)',
   },
   {
+    client: 'NekoBox / NekoRay',
+    pattern: /nekobox|nekoray/i,
+    format: EMIT_TARGETS.base64,
+    why: 'both read link lists without loss (their Clash importer converts and drops what it does not map); their User-Agent also says "ClashMeta", so this rule comes before the Clash one',
+  },
+  {
     client: 'sing-box apps: SFA (Android), SFI (iOS), SFM (macOS), SFT (tvOS), sing-box CLI',
     pattern: /sing-box|singbox|\bSF[AIMT]\//i,
     format: EMIT_TARGETS.singBox,
@@ -40,12 +46,6 @@ export const USER_AGENT_RULES: readonly UserAgentRule[] = [
     pattern: /mihomo|clash|stash|flclash|nyanpasu/i,
     format: EMIT_TARGETS.clash,
     why: 'native format (mihomo dialect)',
-  },
-  {
-    client: 'NekoBox / NekoRay',
-    pattern: /nekobox|nekoray|neko/i,
-    format: EMIT_TARGETS.base64,
-    why: 'both import base64 link lists; plain uri lists too',
   },
   {
     client: 'v2rayN, v2rayNG',

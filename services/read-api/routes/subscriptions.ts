@@ -44,7 +44,9 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: ReadApiContext): v
           'Responses carry a weak ETag; a matching If-None-Match answers 304. gzip and br are served when accepted.',
         params: {
           type: 'object',
-          properties: { format: { type: 'string', enum: [...FORMATS] } },
+          properties: {
+            format: { type: 'string', maxLength: 16, description: `One of ${FORMATS.join(', ')}.` },
+          },
           required: ['format'],
         },
         querystring: SELECTION_QUERYSTRING,

@@ -57,6 +57,20 @@ export const ENV_SCHEMA = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /** Read API: bootstrap keys `id:role:sha256hex,...` (hashes only; further keys are events). */
+  SUBMERGE_API_KEYS: z.string().optional(),
+  /** Read API: `open` serves subscriptions and data without a key; `key` needs a reader key. */
+  SUBMERGE_READ_AUTH: z.enum(['open', 'key']).default('open'),
+  /** Read API: requests per minute from one address without a key, and per API key. */
+  SUBMERGE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  SUBMERGE_RATE_LIMIT_KEY_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /** Read API: profile-title and profile-update-interval (hours) of served subscriptions. */
+  SUBMERGE_PROFILE_TITLE: z.string().min(1).max(100).default('submerge'),
+  SUBMERGE_PROFILE_UPDATE_HOURS: z.coerce.number().int().min(1).max(168).default(6),
+  /** Read API: sing-box build features the served sing-box documents may use (wireguard, naive). */
+  SUBMERGE_SINGBOX_FEATURES: csv.default(['wireguard']),
+  /** Read API: memory for rendered subscriptions (MiB). */
+  SUBMERGE_RENDER_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(64),
 });
 
 export type EnvConfig = z.infer<typeof ENV_SCHEMA>;

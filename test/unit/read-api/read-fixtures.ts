@@ -168,12 +168,45 @@ export function catalogEvent(id: string, tier: string, enabled = true): SourceCa
   };
 }
 
+/** The fields the read API reads; the rest are left to the schema defaults (the scorer's schema grows). */
+type ScoredCore = Pick<
+  ConfigScored,
+  | 'metadata'
+  | 'fingerprint'
+  | 'protocol'
+  | 'server'
+  | 'port'
+  | 'config'
+  | 'sourceIds'
+  | 'score'
+  | 'components'
+  | 'lastProbeOutcome'
+  | 'lastProbeLatencyMs'
+  | 'lastProbedAt'
+  | 'firstSeen'
+  | 'lastSeen'
+>;
+type HealthCore = Pick<
+  SourceHealth,
+  | 'metadata'
+  | 'sourceId'
+  | 'status'
+  | 'since'
+  | 'lastFetchAt'
+  | 'lastSuccessAt'
+  | 'lastOutcome'
+  | 'consecutiveFailures'
+  | 'configs'
+  | 'baselineConfigs'
+  | 'activeAnomalies'
+>;
+
 export function scoredEvent(
   current: ConfigCurrent,
   score: number,
   latencyMs: number | null = null,
 ): ConfigScored {
-  return {
+  const event: ScoredCore = {
     metadata: metadata(`scored-${current.fingerprint}-${score}`),
     fingerprint: current.fingerprint,
     protocol: current.protocol,
@@ -189,10 +222,11 @@ export function scoredEvent(
     firstSeen: current.firstSeen,
     lastSeen: current.lastSeen,
   };
+  return event as ConfigScored;
 }
 
 export function healthEvent(sourceId: string, status: string): SourceHealth {
-  return {
+  const event: HealthCore = {
     metadata: metadata(`health-${sourceId}-${status}`),
     sourceId,
     status,
@@ -205,6 +239,7 @@ export function healthEvent(sourceId: string, status: string): SourceHealth {
     baselineConfigs: null,
     activeAnomalies: [],
   };
+  return event as SourceHealth;
 }
 
 export function snapshotEvent(sourceId: string, configs: number): SourceSnapshot {

@@ -1,0 +1,87 @@
+import { Kafka, logLevel } from 'kafkajs';
+import type { ReadApiTopics } from '../core/read-model/read-topics.ts';
+import { TOPICS } from '../shared/events/topic-catalog.ts';
+import type { TopicSpec } from '../shared/events/topic-catalog.ts';
+import { createAvroValueCodec } from '../shared/kafka/avro-value-codec.ts';
+import { createKafkaEventLog } from '../shared/kafka/kafka-event-log.ts';
+import type { KafkaConsumerTuning } from '../shared/kafka/kafka-event-log.ts';
+import {
+  createEventCodec,
+  createSchemaRegistryClient,
+  registerEventSchemas,
+} from '../shared/kafka/schema-registry.ts';
+import { ensureTopics } from '../shared/kafka/topics.ts';
+import { defaultCodec } from '../shared/kafka/value-codec.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { EventLog } from '../shared/runtime/event-log.ts';
+
+/** Catalogue specs of every topic the read API reads or writes, under this deployment's names. */
+export function readApiTopicSpecs(topics: ReadApiTopics): TopicSpec[] {
+  const named = (spec: TopicSpec, name: string): TopicSpec => ({ ...spec, name });
+  return [
+    named(TOPICS.configsCurrent, topics.read.current),
+    named(TOPICS.configsScored, topics.read.scored),
+    named(TOPICS.sourcesHealth, topics.read.health),
+    named(TOPICS.sourcesCatalog, topics.read.catalog),
+    named(TOPICS.sourcesSnapshots, topics.read.snapshots),
+    named(TOPICS.readApiPresets, topics.read.presets),
+    named(TOPICS.readApiPresetAccesses, topics.read.presetAccesses),
+    named(TOPICS.readApiKeys, topics.read.apiKeys),
+    named(TOPICS.sourcesCommands, topics.commands),
+    named(TOPICS.adminAudit, topics.audit),
+  ];
+}
+
+export interface KafkaReadApiLogOptions {
+  readonly brokers: readonly string[];
+  readonly registryUrl: string;
+  readonly topics: ReadApiTopics;
+  readonly clientId: string;
+  readonly logger: Logger;
+  readonly consumer?: KafkaConsumerTuning;
+}
+
+/**
+ * The read API's event log on Kafka: its topics exist with the catalogue's settings (a topic the
+ * pipeline has not created yet, such as configs.scored.v1 before a scorer runs, is created empty
+ * so the consumer can subscribe), its event schemas are registered, values are Avro through the
+ * registry. Idempotent like every service start.
+ */
+export async function openKafkaReadApiLog({
+  brokers,
+  registryUrl,
+  topics,
+  clientId,
+  logger,
+  consumer,
+}: KafkaReadApiLogOptions): Promise<EventLog> {
+  const specs = readApiTopicSpecs(topics);
+  const kafka = new Kafka({
+    clientId: `${clientId}-admin`,
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { created, drift } = await ensureTopics(admin, specs);
+    if (created.length > 0) logger.info({ topics: created }, 'topics created');
+    for (const d of drift) logger.warn(d, 'topic differs from the catalogue');
+  } finally {
+    await admin.disconnect();
+  }
+  const registry = createSchemaRegistryClient({ url: registryUrl, clientId });
+  const registered = await registerEventSchemas(registry, specs);
+  const codec = createAvroValueCodec({
+    eventCodec: createEventCodec({ registry, registered }),
+    specs,
+    fallback: defaultCodec,
+  });
+  return createKafkaEventLog({
+    brokers,
+    clientId,
+    codec,
+    logger,
+    ...(consumer === undefined ? {} : { consumer }),
+  });
+}
