@@ -1,4 +1,4 @@
-import type { SourceCatalogEntry } from '../generated/events.ts';
+import type { SourceCatalogEntry, SourceCommand } from '../generated/events.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventLog, Subscription } from '../shared/runtime/event-log.ts';
 import { START_FROM } from '../shared/runtime/event-log.ts';
@@ -8,6 +8,19 @@ export interface CatalogFeedOptions {
   readonly log: EventLog;
   /** sources.catalog.v1 (or a test's prefixed copy). */
   readonly topic: string;
+  /**
+   * sources.commands.v1, when operators may ask for a fetch now. It is keyed by source id and
+   * partitioned like the catalog, and the group assigns partition p of both topics to the same
+   * instance, so a command reaches the instance that owns its source.
+   */
+  readonly commandsTopic?: string;
+  /**
+   * The group never commits, so every assignment re-reads old commands too: only commands
+   * issued at most this long before the assignment are still carried out (one issued during a
+   * rebalance must not be lost; one from last week must not fire again).
+   */
+  readonly commandGraceMs?: number;
+  readonly now?: () => number;
   /** Every fetcher instance joins this group; the group splits the catalog's partitions among them. */
   readonly group: string;
   readonly scheduler: FetchScheduler;
@@ -46,6 +59,9 @@ export async function startCatalogFeed({
   logger,
   onCaughtUp,
   catchUpGraceMs = 10_000,
+  commandsTopic,
+  commandGraceMs = 60_000,
+  now = Date.now,
 }: CatalogFeedOptions): Promise<CatalogFeed> {
   // Per owned partition: the end offset to reach (unknown until asked) and the next offset to read.
   let ends = new Map<number, bigint | undefined>();
@@ -53,6 +69,7 @@ export async function startCatalogFeed({
   let caughtUp = false;
   let generation = 0;
   let grace: NodeJS.Timeout | undefined;
+  let assignedAt = now();
 
   const armGrace = (): void => {
     if (grace !== undefined) clearTimeout(grace);
@@ -106,14 +123,33 @@ export async function startCatalogFeed({
     scheduler.upsert(source, partition);
   };
 
+  const applyCommand = (
+    value: unknown,
+    decodeFailure: { readonly code: string; readonly message: string } | null,
+    partition: number,
+  ): void => {
+    if (decodeFailure !== null) {
+      logger.error({ partition, code: decodeFailure.code }, 'command record undecodable; skipped');
+      return;
+    }
+    const command = value as Partial<SourceCommand> | null;
+    // Replays are for the processors; tombstones and foreign values are not ours.
+    if (command?.command !== 'fetch' || typeof command.sourceId !== 'string') return;
+    const issuedAt = command.metadata?.eventTime ?? 0;
+    if (issuedAt < assignedAt - commandGraceMs) return;
+    logger.info({ source: command.sourceId, requestedBy: command.requestedBy }, 'fetch requested');
+    scheduler.fetchNow(command.sourceId);
+  };
+
   const subscription = await log.consume({
     group,
-    topics: [topic],
+    topics: commandsTopic === undefined ? [topic] : [topic, commandsTopic],
     startFrom: START_FROM.earliest,
     onAssignment(assignment) {
       const partitions = new Set(assignment.get(topic) ?? []);
       scheduler.retainPartitions(partitions);
       caughtUp = false;
+      assignedAt = now();
       generation += 1;
       const mine = generation;
       ends = new Map([...partitions].map((p) => [p, undefined]));
@@ -133,6 +169,14 @@ export async function startCatalogFeed({
       );
     },
     eachBatch(batch, control) {
+      if (batch.topic === commandsTopic) {
+        for (const record of batch.records) {
+          if (!control.isActive()) return Promise.resolve();
+          applyCommand(record.value, record.decodeFailure, batch.partition);
+          control.markConsumed(record.offset);
+        }
+        return Promise.resolve();
+      }
       for (const record of batch.records) {
         if (!control.isActive()) return Promise.resolve();
         applyRecord(record.key, record.value, record.decodeFailure, batch.partition);

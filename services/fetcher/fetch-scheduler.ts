@@ -27,6 +27,12 @@ export interface FetchScheduler {
   /** Adds or updates a source owned through `partition`; a disabled entry is dropped. */
   upsert(source: ScheduledSource, partition: number): void;
   remove(sourceId: string): void;
+  /**
+   * Fetches a source now, outside its schedule (an operator's "fetch now"). The grid is left as
+   * it is: this is one extra fetch, not a new phase. A source not known yet (its catalog record
+   * is still on its way) is fetched when it arrives; one already fetching is left alone.
+   */
+  fetchNow(sourceId: string): void;
   /** Keeps only sources of these catalog partitions (the instance's new assignment). */
   retainPartitions(partitions: ReadonlySet<number>): void;
   /** Stops timers, aborts fetches in flight and waits for them to publish their last event. */
@@ -43,6 +49,8 @@ export interface FetchScheduler {
 
 interface Slot {
   source: ScheduledSource;
+  /** A "fetch now" is waiting for this source: it runs off the schedule. */
+  extra: boolean;
   partition: number;
   schedule: SourceSchedule;
   dueAt: number;
@@ -51,6 +59,9 @@ interface Slot {
   /** Set when the source left this instance while its fetch ran: nothing is rescheduled. */
   dropped: boolean;
 }
+
+/** "Fetch now" requests for sources not loaded yet; bounded so a flood of unknown ids cannot grow it. */
+const MAX_PENDING_NOW = 1_000;
 
 /** Timers are re-armed at least this often, so a suspended or skewed clock cannot strand a source. */
 const MAX_TIMER_MS = 60_000;
@@ -72,6 +83,7 @@ export function createFetchScheduler({
   onDropped,
 }: FetchSchedulerOptions): FetchScheduler {
   const slots = new Map<string, Slot>();
+  const pendingNow = new Set<string>();
   const queue: Slot[] = [];
   const running = new Set<Promise<void>>();
   const shutdown = new AbortController();
@@ -120,6 +132,8 @@ export function createFetchScheduler({
 
   const fire = async (slot: Slot): Promise<void> => {
     const { source } = slot;
+    const extra = slot.extra;
+    slot.extra = false;
     const covered = coveredSlot(source.id, slot.schedule.intervalMs, slot.dueAt);
     let round: FetchRound | undefined;
     try {
@@ -129,7 +143,15 @@ export function createFetchScheduler({
       onRoundError?.(source.id, error);
     }
     slot.running = false;
+    // An extra fetch leaves the schedule alone, unless it showed the source wants to be left alone.
     if (slot.dropped || stopped) return;
+    if (extra) {
+      if (round?.notBefore !== undefined) {
+        slot.schedule = { ...slot.schedule, notBefore: round.notBefore };
+        slot.dueAt = Math.max(slot.dueAt, nextDueAt(slot.schedule, now(), { policy, firstFetch }));
+      }
+      return;
+    }
     const succeeded = round?.succeeded === true;
     slot.schedule = {
       ...slot.schedule,
@@ -148,7 +170,22 @@ export function createFetchScheduler({
     onDropped?.(slot.source);
   };
 
+  const fetchNow = (sourceId: string): void => {
+    if (stopped) return;
+    const slot = slots.get(sourceId);
+    if (slot === undefined) {
+      if (pendingNow.size < MAX_PENDING_NOW) pendingNow.add(sourceId);
+      return;
+    }
+    if (slot.running || slot.queued) return;
+    slot.extra = true;
+    slot.queued = true;
+    queue.unshift(slot);
+    drain();
+  };
+
   return {
+    fetchNow,
     upsert(source, partition) {
       if (stopped) return;
       const existing = slots.get(source.id);
@@ -184,7 +221,9 @@ export function createFetchScheduler({
         running: false,
         queued: false,
         dropped: false,
+        extra: false,
       });
+      if (pendingNow.delete(source.id)) fetchNow(source.id);
       arm();
     },
     remove(sourceId) {
@@ -193,6 +232,7 @@ export function createFetchScheduler({
       arm();
     },
     retainPartitions(partitions) {
+      pendingNow.clear();
       for (const slot of [...slots.values()]) if (!partitions.has(slot.partition)) drop(slot);
       arm();
     },

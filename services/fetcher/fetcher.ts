@@ -28,7 +28,8 @@ import { systemResolver } from './resolver.ts';
 
 export interface FetcherOptions {
   readonly log: EventLog;
-  readonly topics: { readonly catalog: string; readonly fetched: string };
+  /** `commands`: sources.commands.v1, when operators may ask for a fetch now (the topic must exist). */
+  readonly topics: { readonly catalog: string; readonly fetched: string; readonly commands?: string };
   /** The consumer group all fetcher instances share (it splits the catalog between them). */
   readonly group: string;
   /** This instance, for the events' producer field (`fetcher/<instanceId>`). */
@@ -151,6 +152,8 @@ export async function startFetcher(options: FetcherOptions): Promise<Fetcher> {
     feed = await startCatalogFeed({
       log,
       topic: topics.catalog,
+      ...(topics.commands === undefined ? {} : { commandsTopic: topics.commands }),
+      now,
       group,
       scheduler,
       logger,

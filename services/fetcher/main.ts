@@ -18,8 +18,8 @@ import { parseFetcherArgs } from './fetcher-args.ts';
 import { startFetcher } from './fetcher.ts';
 
 /**
- * The fetcher service (distributed mode): reads its share of `sources.catalog.v1` through a
- * consumer group, fetches on schedule, and appends every attempt to `sources.fetched.v1` (Avro,
+ * The fetcher service (distributed mode): reads its share of `sources.catalog.v1` (and the
+ * "fetch now" commands of `sources.commands.v1`) through a consumer group, fetches on schedule, and appends every attempt to `sources.fetched.v1` (Avro,
  * schema registry). /live, /ready and /metrics on SUBMERGE_METRICS_PORT. SIGTERM/SIGINT leave
  * the group, let fetches in flight record their outcome, and exit 0.
  */
@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   const registry = createMetricsRegistry({ service: 'fetcher' });
   const catalogSpec = withPrefix(TOPICS.sourcesCatalog, args.topicPrefix);
   const fetchedSpec = withPrefix(TOPICS.sourcesFetched, args.topicPrefix);
-  const specs = [catalogSpec, fetchedSpec];
+  const commandsSpec = withPrefix(TOPICS.sourcesCommands, args.topicPrefix);
+  const specs = [catalogSpec, fetchedSpec, commandsSpec];
   const group = `${args.topicPrefix}${args.group}`;
 
   // Topics and schemas are idempotent to ensure; every service does it on start, so any start order works.
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
 
   const fetcher = await startFetcher({
     log,
-    topics: { catalog: catalogSpec.name, fetched: fetchedSpec.name },
+    topics: { catalog: catalogSpec.name, fetched: fetchedSpec.name, commands: commandsSpec.name },
     group,
     instanceId: args.instanceId,
     logger,

@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SourceCatalogEntry, SourceFetched } from '../../../services/generated/events.ts';
+import type { SourceCatalogEntry, SourceCommand, SourceFetched } from '../../../services/generated/events.ts';
+import { slotAtOrAfter } from '../../../services/core/fetching/schedule.ts';
 import { startFetcher } from '../../../services/fetcher/fetcher.ts';
 import type { Fetcher } from '../../../services/fetcher/fetcher.ts';
 import { TOPICS, valueSubject, withPrefix } from '../../../services/shared/events/topic-catalog.ts';
@@ -33,10 +34,15 @@ import type { FixtureServer, Route } from './fixture-server.ts';
 const INTERVAL_S = 10;
 const { kafkaBrokers: brokers, schemaRegistryUrl: registryUrl } = componentEndpoints();
 const prefix = `${uniqueName('it-fetch')}.`;
-const specs = [withPrefix(TOPICS.sourcesCatalog, prefix), withPrefix(TOPICS.sourcesFetched, prefix)];
-const [catalogSpec, fetchedSpec] = specs;
+const specs = [
+  withPrefix(TOPICS.sourcesCatalog, prefix),
+  withPrefix(TOPICS.sourcesFetched, prefix),
+  withPrefix(TOPICS.sourcesCommands, prefix),
+];
+const [catalogSpec, fetchedSpec, commandsSpec] = specs;
 const catalogTopic = catalogSpec?.name ?? '';
 const fetchedTopic = fetchedSpec?.name ?? '';
+const commandsTopic = commandsSpec?.name ?? '';
 const group = `${prefix}fetcher`;
 const logger = createLogger({ service: 'fetcher-it', level: 'silent' });
 
@@ -55,6 +61,11 @@ const openLog = (clientId: string): EventLog => {
 const body = (id: string): string =>
   `vless://11111111-1111-4111-8111-111111111111@${id}.example.com:443#${id}\n`;
 const ids = Array.from({ length: 12 }, (_, i) => `kafka-src-${i}`);
+/** An hourly source whose next slot is far away: any fetch of it in this test is a fetch-now. */
+const manual =
+  Array.from({ length: 100 }, (_, i) => `kafka-manual-${i}`).find(
+    (id) => slotAtOrAfter(id, 3_600_000, Date.now()) - Date.now() > 20 * 60_000,
+  ) ?? 'kafka-manual-0';
 
 const entry = (id: string, over: Partial<SourceCatalogEntry> = {}): SourceCatalogEntry => ({
   metadata: {
@@ -120,6 +131,15 @@ beforeAll(async () => {
   log = openLog('fetcher-it');
   await log.append([
     ...ids.map((id) => ({ topic: catalogTopic, key: id, value: entry(id) })),
+    {
+      topic: catalogTopic,
+      key: manual,
+      value: {
+        ...entry(manual),
+        urls: [server.url(`/s/${ids[0] ?? ''}`, '127.0.0.1')],
+        intervalSeconds: 3_600,
+      },
+    },
     // Same fixture server, but an Internet catalog entry: the guard must refuse loopback.
     {
       topic: catalogTopic,
@@ -140,7 +160,7 @@ afterAll(async () => {
   }).admin();
   await admin.connect();
   try {
-    await admin.deleteTopics({ topics: [catalogTopic, fetchedTopic] }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [catalogTopic, fetchedTopic, commandsTopic] }).catch(() => undefined);
     await admin.deleteGroups([group]).catch(() => undefined);
   } finally {
     await admin.disconnect();
@@ -151,7 +171,7 @@ afterAll(async () => {
 const start = async (instance: string): Promise<Fetcher> => {
   const fetcher = await startFetcher({
     log: openLog(`fetcher-it.${instance}`),
-    topics: { catalog: catalogTopic, fetched: fetchedTopic },
+    topics: { catalog: catalogTopic, fetched: fetchedTopic, commands: commandsTopic },
     group,
     instanceId: instance,
     logger,
@@ -167,7 +187,7 @@ describe('fetcher on Kafka', () => {
   it('splits the catalog between two instances and records every attempt in Avro on the raw topic', async () => {
     const a = await start('a');
     const b = await start('b');
-    const all = [...ids, 'kafka-guarded'];
+    const all = [...ids, 'kafka-guarded', manual];
     await waitFor(
       () => {
         const [oa, ob] = [owned(a), owned(b)];
@@ -183,7 +203,7 @@ describe('fetcher on Kafka', () => {
     const events = await readFetched();
     const bySource = new Map<string, SourceFetched[]>();
     for (const e of events) bySource.set(e.sourceId, [...(bySource.get(e.sourceId) ?? []), e]);
-    expect([...bySource.keys()].sort()).toEqual([...all].sort());
+    expect([...bySource.keys()].sort()).toEqual([...ids, 'kafka-guarded'].sort());
 
     for (const [id, list] of bySource) {
       list.sort((x, y) => x.timings.startedAt - y.timings.startedAt);
@@ -234,5 +254,33 @@ describe('fetcher on Kafka', () => {
         id,
       ).toBe(true);
     expect(after.every((e) => e.metadata.producer === 'fetcher/a')).toBe(true);
+  });
+
+  it('fetches a source at once when an operator asks through sources.commands.v1', async () => {
+    const asked = Date.now();
+    const command: SourceCommand = {
+      metadata: {
+        eventId: '00000000-0000-4000-8000-000000000001',
+        eventTime: asked,
+        producer: 'read-api/test',
+        correlationId: '00000000-0000-4000-8000-000000000001',
+        causationId: null,
+      },
+      command: 'fetch',
+      sourceId: manual,
+      fromTime: null,
+      requestedBy: 'key-test',
+    };
+    await log.append([{ topic: commandsTopic, key: manual, value: command }]);
+    let events: SourceFetched[] = [];
+    const until = Date.now() + 30_000;
+    while (Date.now() < until) {
+      events = (await readFetched()).filter((e) => e.sourceId === manual);
+      if (events.length > 0) break;
+      await sleep(250);
+    }
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ outcome: 'ok', metadata: { producer: 'fetcher/a' } });
+    expect(events[0]?.timings.startedAt).toBeGreaterThanOrEqual(asked);
   });
 });

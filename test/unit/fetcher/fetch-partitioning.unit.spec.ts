@@ -1,6 +1,6 @@
 import { setImmediate as realImmediate } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SourceCatalogEntry } from '../../../services/generated/events.ts';
+import type { SourceCatalogEntry, SourceCommand } from '../../../services/generated/events.ts';
 import { startFetcher } from '../../../services/fetcher/fetcher.ts';
 import type { Fetcher } from '../../../services/fetcher/fetcher.ts';
 import type { fetchSource } from '../../../services/fetcher/fetch-source.ts';
@@ -19,6 +19,7 @@ const START = Date.parse('2025-03-01T00:00:00Z');
 const INTERVAL_S = 60;
 const CATALOG = 'sources.catalog.v1';
 const FETCHED = 'sources.fetched.v1';
+const COMMANDS = 'sources.commands.v1';
 const PARTITIONS = 6;
 const logger = createLogger({ service: 'fetcher-test', level: 'silent' });
 
@@ -70,7 +71,7 @@ const start = async (instance: string): Promise<Fetcher> => {
   };
   const fetcher = await startFetcher({
     log,
-    topics: { catalog: CATALOG, fetched: FETCHED },
+    topics: { catalog: CATALOG, fetched: FETCHED, commands: COMMANDS },
     group: 'fetchers',
     instanceId: instance,
     logger,
@@ -90,6 +91,7 @@ beforeEach(async () => {
   await log.ensureTopics([
     { name: CATALOG, partitions: PARTITIONS, compacted: true },
     { name: FETCHED, partitions: PARTITIONS, compacted: false },
+    { name: COMMANDS, partitions: PARTITIONS, compacted: false },
   ]);
 });
 
@@ -191,5 +193,40 @@ describe('fetch partitioning', () => {
     await settle();
     await advance(2 * 60_000);
     expect(a.scheduler.snapshot().map((s) => s.id)).toEqual(['fine']);
+  });
+
+  it('carries out a fetch-now command on the instance that owns the source, and only once', async () => {
+    const command = (sourceId: string, at: number, kind = 'fetch'): SourceCommand => ({
+      metadata: {
+        eventId: `c-${sourceId}-${at}`,
+        eventTime: at,
+        producer: 'read-api/test',
+        correlationId: 'c',
+        causationId: null,
+      },
+      command: kind,
+      sourceId,
+      fromTime: null,
+      requestedBy: 'key-1',
+    });
+    const ids = Array.from({ length: 12 }, (_, i) => `cmd-${i}`);
+    await publish(...ids.map((id) => entry(id, { intervalSeconds: 3_600 })));
+    // Issued long before any fetcher started: must not fire when the partitions are assigned.
+    await log.append([{ topic: COMMANDS, key: 'cmd-1', value: command('cmd-1', START - 3_600_000) }]);
+    await start('a');
+    await start('b');
+    await settle();
+    await advance(10_000);
+    expect(fetches).toEqual([]);
+
+    await log.append([
+      { topic: COMMANDS, key: 'cmd-3', value: command('cmd-3', Date.now()) },
+      { topic: COMMANDS, key: 'cmd-4', value: command('cmd-4', Date.now(), 'replay') },
+    ]);
+    await settle();
+    await advance(10_000);
+    expect(fetches.map((f) => f.source)).toEqual(['cmd-3']);
+    const owner = fetchers.find((f) => f.scheduler.snapshot().some((s) => s.id === 'cmd-3'));
+    expect(fetches[0]?.instance).toBe(owner === fetchers[0] ? 'a' : 'b');
   });
 });

@@ -162,4 +162,39 @@ describe('fetch scheduler', () => {
     expect(aborted).toBe(true);
     expect(scheduler.inFlight()).toBe(0);
   });
+
+  it('fetches a source now on request without moving its schedule', async () => {
+    const calls: number[] = [];
+    const scheduler = createFetchScheduler({
+      runFetch: () => {
+        calls.push(Date.now());
+        return Promise.resolve(ok);
+      },
+      maxConcurrentFetches: 2,
+    });
+    scheduler.upsert(source('manual', { intervalSeconds: 3_600 }), 0);
+    const due = scheduler.snapshot()[0]?.dueAt;
+    await vi.advanceTimersByTimeAsync(1_000);
+    scheduler.fetchNow('manual');
+    await flush();
+    expect(calls).toEqual([START + 1_000]);
+    expect(scheduler.snapshot()[0]?.dueAt).toBe(due);
+    await scheduler.stop();
+  });
+
+  it('carries out a fetch-now that arrived before the source did', async () => {
+    const calls: string[] = [];
+    const scheduler = createFetchScheduler({
+      runFetch: (s) => {
+        calls.push(s.id);
+        return Promise.resolve(ok);
+      },
+      maxConcurrentFetches: 2,
+    });
+    scheduler.fetchNow('late');
+    scheduler.upsert(source('late', { intervalSeconds: 3_600 }), 0);
+    await flush();
+    expect(calls).toEqual(['late']);
+    await scheduler.stop();
+  });
 });
