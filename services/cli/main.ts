@@ -3,11 +3,14 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { EMIT_TARGET_LIST, type EmitTarget } from '../core/emit/index.ts';
 import { FINGERPRINT_POLICY_LIST, type FingerprintPolicy } from '../core/identity/index.ts';
 import { convert, summaryLine, type ConvertInput } from './convert.ts';
+import { registerCatalogCommand } from './catalog-command.ts';
+import { registerReplayCommand } from './replay-command.ts';
 
 /**
  * The `submerge` command line. Only this file does I/O: it reads the inputs, hands them to
  * the pure `convert`, prints the subscription on stdout and the one-line summary on stderr.
- * Offline by design: nothing here opens a socket.
+ * `convert` is offline by design: nothing it runs opens a socket. The pipeline commands
+ * (`catalog load`, `replay`) live in their own files and talk to Kafka and the registry.
  */
 export const EXIT_CODES = { ok: 0, nothingRead: 1, usage: 2 } as const;
 
@@ -43,6 +46,9 @@ export function buildProgram(): Command {
     .action(async (paths: string[], flags: ConvertFlags) => {
       process.exitCode = await runConvert(paths, flags);
     });
+  // Pipeline operations: these talk to Kafka and the registry named by the SUBMERGE_* environment.
+  registerCatalogCommand(program);
+  registerReplayCommand(program);
   return program;
 }
 
