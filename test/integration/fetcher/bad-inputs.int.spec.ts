@@ -1,4 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { brotliCompressSync, gzipSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FETCH_LIMITS } from '../../../services/core/fetching/fetch-limits.ts';
@@ -466,5 +472,55 @@ describe('address guard on real fetches', () => {
       ['bounce-literal', 'address-blocked', 1, 302],
       ['bounce-name', 'address-blocked', 1, 307],
     ]);
+  });
+});
+
+describe('TLS', () => {
+  it('records a certificate the fetcher cannot trust as tls-error, without retrying it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fetcher-tls-'));
+    try {
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=fixture.test',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
+      const tls = createHttpsServer(
+        { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+        (_req, res) => res.end(SUBSCRIPTION),
+      );
+      await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+      const { port } = tls.address() as AddressInfo;
+      try {
+        const { deps, events } = harness();
+        const round = await fetchSource(local('self-signed', `https://fixture.test:${port}/`), deps);
+        expect(round).toMatchObject({ succeeded: false, outcome: 'tls-error', attempts: 1 });
+        expect(events[0]).toMatchObject({
+          outcome: 'tls-error',
+          errorCode: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+          httpStatus: null,
+        });
+      } finally {
+        tls.closeAllConnections();
+        await new Promise<void>((resolve) => tls.close(() => resolve()));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
