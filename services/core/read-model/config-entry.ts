@@ -27,8 +27,6 @@ export interface ConfigEntry {
   readonly lastSeen: number;
   /** From a flag in its names; null when none claims a country. */
   readonly country: string | null;
-  /** Lower-cased display name, for sorting. */
-  readonly sortName: string;
   compatible: number;
 }
 
@@ -39,8 +37,31 @@ export const ENTRY_PROBLEMS = {
 } as const;
 export type EntryProblem = (typeof ENTRY_PROBLEMS)[keyof typeof ENTRY_PROBLEMS];
 
-/** Reads a configs.current.v1 value into an entry; a value the API cannot serve is a problem code. */
-export function toConfigEntry(key: string | null, event: ConfigCurrent): ConfigEntry | EntryProblem {
+/** Returns one shared instance per distinct string (source ids repeat across every config). */
+export type Intern = (text: string) => string;
+
+export function createIntern(): Intern {
+  const pool = new Map<string, string>();
+  return (text) => {
+    const held = pool.get(text);
+    if (held !== undefined) return held;
+    pool.set(text, text);
+    return text;
+  };
+}
+
+const noIntern: Intern = (text) => text;
+
+/**
+ * Reads a configs.current.v1 value into an entry; a value the API cannot serve is a problem
+ * code. Strings that repeat are shared (source ids through `intern`, a sighting's name with the
+ * config's own name when equal): at 100,000 configs this is a good part of the state's memory.
+ */
+export function toConfigEntry(
+  key: string | null,
+  event: ConfigCurrent,
+  intern: Intern = noIntern,
+): ConfigEntry | EntryProblem {
   if (key !== null && key !== event.fingerprint) return ENTRY_PROBLEMS.keyMismatch;
   let parsed: unknown;
   try {
@@ -50,15 +71,20 @@ export function toConfigEntry(key: string | null, event: ConfigCurrent): ConfigE
   }
   if (!isProxyConfig(parsed)) return ENTRY_PROBLEMS.configNotProxy;
   const names = [parsed.name, ...event.sources.map((s) => s.name)];
+  const sources = event.sources.map((s) => ({
+    sourceId: intern(s.sourceId),
+    firstSeen: s.firstSeen,
+    lastSeen: s.lastSeen,
+    name: s.name === parsed.name ? parsed.name : s.name,
+  }));
   return {
     fingerprint: event.fingerprint,
-    fingerprintPolicy: event.fingerprintPolicy,
+    fingerprintPolicy: intern(event.fingerprintPolicy),
     config: parsed,
-    sources: event.sources,
+    sources,
     firstSeen: event.firstSeen,
     lastSeen: event.lastSeen,
     country: countryOfNames(names),
-    sortName: parsed.name.toLowerCase(),
     compatible: 0,
   };
 }

@@ -8,7 +8,7 @@ import type {
   SourceSnapshot,
   SubscriptionPreset,
 } from '../../generated/events.ts';
-import { toConfigEntry, toScoreInfo } from './config-entry.ts';
+import { createIntern, toConfigEntry, toScoreInfo } from './config-entry.ts';
 import type { ConfigEntry, EntryProblem, ScoreInfo } from './config-entry.ts';
 import { READ_TOPIC_KINDS, RENDER_AFFECTING_KINDS } from './read-topics.ts';
 import type { ReadTopicKind } from './read-topics.ts';
@@ -70,6 +70,7 @@ export function createReadState(): ReadState {
   const presetByToken = new Map<string, string>();
   const accesses = new Map<string, Map<string, number>>();
   const apiKeys = new Map<string, ApiKey>();
+  const intern = createIntern();
   let generation = 0;
   let changes = 0;
   let list: ConfigEntry[] | null = [];
@@ -113,7 +114,7 @@ export function createReadState(): ReadState {
           perSource = null;
           return changed(kind);
         }
-        const entry = toConfigEntry(recordKey, value as ConfigCurrent);
+        const entry = toConfigEntry(recordKey, value as ConfigCurrent, intern);
         if (typeof entry === 'string') return { outcome: APPLY_OUTCOMES.rejected, problem: entry };
         if (!configs.has(recordKey)) list = null;
         else if (list !== null) {

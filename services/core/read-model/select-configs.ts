@@ -105,8 +105,20 @@ function comparatorFor(sort: SortKey, state: SelectionSource): (a: ConfigEntry, 
           false,
         ),
       );
-    case SORT_KEYS.name:
-      return then((a, b) => (a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : 0));
+    case SORT_KEYS.name: {
+      // Lower-cased names live only for the sort: keeping one per config would cost memory.
+      const lower = new Map<ConfigEntry, string>();
+      const key = (e: ConfigEntry): string => {
+        let k = lower.get(e);
+        if (k === undefined) lower.set(e, (k = e.config.name.toLowerCase()));
+        return k;
+      };
+      return then((a, b) => {
+        const x = key(a);
+        const y = key(b);
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+    }
     case SORT_KEYS.newest:
       return then((a, b) => b.firstSeen - a.firstSeen);
     case SORT_KEYS.recent:

@@ -109,12 +109,12 @@ export function parseSelection(
   limits: SelectionLimits = DEFAULT_SELECTION_LIMITS,
 ): ParseResult {
   const issues: QueryIssue[] = [];
-  const list = (param: SelectionParam): string[] | null => {
+  const list = (param: SelectionParam, normalize: (v: string) => string = (v) => v): string[] | null => {
     const value = raw[param];
     if (value === undefined) return null;
     const parts = (typeof value === 'string' ? [value] : value)
       .flatMap((v) => v.split(','))
-      .map((v) => v.trim())
+      .map((v) => normalize(v.trim()))
       .filter((v) => v !== '');
     if (parts.length === 0) return null;
     if (parts.length > limits.maxListValues) {
@@ -155,14 +155,14 @@ export function parseSelection(
 
   const protocols = checked(
     'protocol',
-    list('protocol')?.map((p) => p.toLowerCase()) ?? null,
+    list('protocol', (p) => p.toLowerCase()),
     isProtocol,
     QUERY_ISSUES.unknownProtocol,
     PROTOCOL_LIST.join(', '),
   );
   const countries = checked(
     'country',
-    list('country')?.map((c) => c.toUpperCase()) ?? null,
+    list('country', (c) => c.toUpperCase()),
     (c): c is string => COUNTRY_PATTERN.test(c),
     QUERY_ISSUES.invalidCountry,
     'two-letter ISO 3166 codes',
@@ -176,7 +176,7 @@ export function parseSelection(
   );
   const tiers = checked(
     'tier',
-    list('tier')?.map((t) => t.toLowerCase()) ?? null,
+    list('tier', (t) => t.toLowerCase()),
     (t): t is Tier => (TIER_LIST as readonly string[]).includes(t),
     QUERY_ISSUES.unknownTier,
     TIER_LIST.join(', '),

@@ -69,13 +69,11 @@ describe('read API on the real broker, over real HTTP', () => {
     await kafka.log.append([
       ...SOURCES.map((id) => ({ topic: topics.read.catalog, key: id, value: catalogEvent(id, TIERS[id]) })),
       ...events.map((e) => ({ topic: topics.read.current, key: e.fingerprint, value: e })),
-      ...events
-        .slice(0, 20)
-        .map((e, i) => ({
-          topic: topics.read.scored,
-          key: e.fingerprint,
-          value: scoredEvent(e, i / 20, 50 + i),
-        })),
+      ...events.slice(0, 20).map((e, i) => ({
+        topic: topics.read.scored,
+        key: e.fingerprint,
+        value: scoredEvent(e, i / 20, 50 + i),
+      })),
       { topic: topics.read.health, key: 'prem-a', value: healthEvent('prem-a', 'healthy') },
       { topic: topics.read.snapshots, key: 'prem-a', value: snapshotEvent('prem-a', 21) },
     ]);
