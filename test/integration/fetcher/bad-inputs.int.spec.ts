@@ -267,6 +267,19 @@ describe('fetcher against real HTTP servers', () => {
     expect(events[0]?.timings.totalMs).toBeGreaterThanOrEqual(1_500);
   });
 
+  it('records an attempt cut by shutdown as aborted and stops there', async () => {
+    const { deps, events } = harness();
+    const shutdown = new AbortController();
+    setTimeout(() => shutdown.abort(), 300);
+    const round = await fetchSource(
+      local('shutdown', server.url('/drip'), server.url('/sub')),
+      deps,
+      shutdown.signal,
+    );
+    expect(round).toMatchObject({ succeeded: false, outcome: 'aborted', attempts: 1 });
+    expect(events.map((e) => [e.outcome, e.errorCode])).toEqual([['aborted', 'FETCH_ABORTED']]);
+  });
+
   it('times out a server that never sends headers, then retries it', async () => {
     const { deps, events } = harness({ headersTimeoutMs: 300 });
     const round = await fetchSource(local('silent', server.url('/silent')), deps);
