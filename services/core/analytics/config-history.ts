@@ -1,0 +1,227 @@
+import type { BuiltQuery } from './built-query.ts';
+import type { ConfigHistoryInput } from './analytics-inputs.ts';
+import { HOURS_IN_RANGE, hourBucketSql, rangeParams, resolveRange } from './time-range.ts';
+import type { Resolution, TimeRange } from './time-range.ts';
+import { iso, num, numOrNull, PERCENTILES_SQL, percentiles, ratio } from './values.ts';
+import type { Percentiles } from './values.ts';
+
+/**
+ * GET /analytics/configs/:fingerprint/history: when a config was first and last seen, in how
+ * many sources over time, which sources, and (from the prober's events) its uptime and probe
+ * latency. Every query reads by fingerprint, the leading key of the tables it touches.
+ */
+
+export interface ConfigHistoryRequest {
+  readonly fingerprint: string;
+  readonly range: TimeRange;
+}
+
+export function configHistoryRequest(input: ConfigHistoryInput, now: number): ConfigHistoryRequest {
+  return { fingerprint: input.fingerprint, range: resolveRange(input, now) };
+}
+
+/** All-time first/last seen, from config_hourly (kept two years; the raw rows only 180 days). */
+export function configSeenQuery(fingerprint: string): BuiltQuery {
+  return {
+    sql: `
+SELECT toUnixTimestamp64Milli(min(first_seen)) AS first_seen, toUnixTimestamp64Milli(max(last_seen)) AS last_seen, count() AS rows
+FROM config_hourly
+WHERE fingerprint = {fingerprint:String}`,
+    params: { fingerprint },
+  };
+}
+
+/** What the config is (latest observation) and whether it is in the merged set now (latest change). */
+export function configIdentityQuery(fingerprint: string): BuiltQuery {
+  return {
+    sql: `
+SELECT
+    argMax(protocol, fetched_at) AS protocol,
+    argMax(server, fetched_at) AS server,
+    argMax(port, fetched_at) AS port
+FROM config_observations
+WHERE fingerprint = {fingerprint:String}
+HAVING count() > 0`,
+    params: { fingerprint },
+  };
+}
+
+export function configCurrentQuery(fingerprint: string): BuiltQuery {
+  return {
+    sql: `
+SELECT
+    argMax(deleted, (event_time, event_id)) AS deleted,
+    argMax(source_ids, (event_time, event_id)) AS source_ids,
+    toUnixTimestamp64Milli(max(event_time)) AS since
+FROM config_current_changes
+WHERE fingerprint = {fingerprint:String}
+HAVING count() > 0`,
+    params: { fingerprint },
+  };
+}
+
+/** The sources that carried it in the range: min/max and uniqExact are insensitive to redelivered rows. */
+export function configSourcesQuery(request: ConfigHistoryRequest): BuiltQuery {
+  return {
+    sql: `
+SELECT
+    source_id,
+    toUnixTimestamp64Milli(min(fetched_at)) AS first_seen,
+    toUnixTimestamp64Milli(max(fetched_at)) AS last_seen,
+    uniqExact(fetch_event_id) AS fetches
+FROM config_observations
+WHERE fingerprint = {fingerprint:String} AND presence = 'present'
+  AND fetched_at >= {from:DateTime64(3)} AND fetched_at < {to:DateTime64(3)}
+GROUP BY source_id
+ORDER BY first_seen, source_id
+LIMIT 1000`,
+    params: { fingerprint: request.fingerprint, ...rangeParams(request.range) },
+  };
+}
+
+/** Series per bucket, or with `resolution: null` the totals over the range. */
+export function configSeriesQuery(request: ConfigHistoryRequest, resolution: Resolution | null): BuiltQuery {
+  const bucket = resolution === null ? "toDateTime({from:DateTime64(3)}, 'UTC')" : hourBucketSql(resolution);
+  return {
+    sql: `
+SELECT
+    toUnixTimestamp(bucket) * 1000 AS t,
+    sources, probes, probes_ok,
+    length(latency) AS latency_samples,
+    ${PERCENTILES_SQL}latency) AS latency_ms
+FROM
+(
+    SELECT
+        ${bucket} AS bucket,
+        uniqCombinedMerge(sources) AS sources,
+        uniqExactMerge(probes) AS probes,
+        uniqExactIfMerge(probes_ok) AS probes_ok,
+        arrayMap(l -> l.2, groupUniqArrayIfMerge(probe_latencies)) AS latency
+    FROM config_hourly
+    WHERE fingerprint = {fingerprint:String} AND ${HOURS_IN_RANGE}
+    GROUP BY bucket
+)
+ORDER BY t`,
+    params: { fingerprint: request.fingerprint, ...rangeParams(request.range) },
+  };
+}
+
+export interface ConfigSeriesRow {
+  readonly t: string | number;
+  readonly sources: string | number;
+  readonly probes: string | number;
+  readonly probes_ok: string | number;
+  readonly latency_samples: string | number;
+  readonly latency_ms: readonly (number | null)[];
+}
+
+export interface ConfigPoint {
+  /** Distinct sources that carried it in the bucket. */
+  readonly sources: number;
+  readonly probes: number;
+  readonly probesOk: number;
+  /** probesOk / probes; null when it was not probed. */
+  readonly uptime: number | null;
+  /** Of successful probes; null without any. */
+  readonly latencyMs: Percentiles | null;
+}
+
+export interface ConfigHistory {
+  readonly fingerprint: string;
+  readonly from: string;
+  readonly to: string;
+  readonly resolution: Resolution;
+  readonly firstSeen: string | null;
+  readonly lastSeen: string | null;
+  readonly protocol: string | null;
+  readonly server: string | null;
+  readonly port: number | null;
+  /** The merged set's latest word on it; null when the merger never wrote about it. */
+  readonly current: {
+    readonly inMergedSet: boolean;
+    readonly sources: readonly string[];
+    readonly since: string;
+  } | null;
+  readonly totals: ConfigPoint;
+  readonly series: readonly (ConfigPoint & { readonly t: string })[];
+  readonly sources: readonly {
+    readonly sourceId: string;
+    readonly firstSeen: string;
+    readonly lastSeen: string;
+    readonly fetches: number;
+  }[];
+}
+
+export interface ConfigHistoryRows {
+  readonly seen: readonly {
+    readonly first_seen: string | number | null;
+    readonly last_seen: string | number | null;
+    readonly rows: string | number;
+  }[];
+  readonly identity: readonly { readonly protocol: string; readonly server: string; readonly port: number }[];
+  readonly current: readonly {
+    readonly deleted: boolean | number;
+    readonly source_ids: readonly string[];
+    readonly since: string | number;
+  }[];
+  readonly series: readonly ConfigSeriesRow[];
+  readonly totals: readonly ConfigSeriesRow[];
+  readonly sources: readonly {
+    readonly source_id: string;
+    readonly first_seen: string | number;
+    readonly last_seen: string | number;
+    readonly fetches: string | number;
+  }[];
+}
+
+/** True when nothing at all is known about the fingerprint (a 404). */
+export function configUnknown(rows: Pick<ConfigHistoryRows, 'seen' | 'identity' | 'current'>): boolean {
+  return num(rows.seen[0]?.rows) === 0 && rows.identity.length === 0 && rows.current.length === 0;
+}
+
+function configPoint(row: ConfigSeriesRow | undefined): ConfigPoint {
+  const probes = num(row?.probes);
+  const probesOk = num(row?.probes_ok);
+  return {
+    sources: num(row?.sources),
+    probes,
+    probesOk,
+    uptime: ratio(probesOk, probes),
+    latencyMs: percentiles(row?.latency_ms, num(row?.latency_samples)),
+  };
+}
+
+export function shapeConfigHistory(request: ConfigHistoryRequest, rows: ConfigHistoryRows): ConfigHistory {
+  const seen = rows.seen[0];
+  const first = numOrNull(seen?.first_seen);
+  const last = numOrNull(seen?.last_seen);
+  const identity = rows.identity[0];
+  const current = rows.current[0];
+  return {
+    fingerprint: request.fingerprint,
+    from: iso(request.range.from),
+    to: iso(request.range.to),
+    resolution: request.range.resolution,
+    firstSeen: first === null ? null : iso(first),
+    lastSeen: last === null ? null : iso(last),
+    protocol: identity?.protocol ?? null,
+    server: identity?.server ?? null,
+    port: identity === undefined ? null : num(identity.port),
+    current:
+      current === undefined
+        ? null
+        : {
+            inMergedSet: !current.deleted,
+            sources: current.deleted ? [] : [...current.source_ids],
+            since: iso(num(current.since)),
+          },
+    totals: configPoint(rows.totals[0]),
+    series: rows.series.map((row) => ({ t: iso(num(row.t)), ...configPoint(row) })),
+    sources: rows.sources.map((r) => ({
+      sourceId: r.source_id,
+      firstSeen: iso(num(r.first_seen)),
+      lastSeen: iso(num(r.last_seen)),
+      fetches: num(r.fetches),
+    })),
+  };
+}

@@ -1,0 +1,301 @@
+import type { BuiltQuery } from './built-query.ts';
+import type { OverviewInput } from './analytics-inputs.ts';
+import { DAYS_IN_RANGE, dayBucketSql, HOURS_IN_RANGE, rangeParams, resolveRange } from './time-range.ts';
+import type { TimeRange } from './time-range.ts';
+import { iso, num, ratio } from './values.ts';
+
+/**
+ * GET /analytics/overview: totals, the protocol mix over time, top and bottom sources by
+ * reliability and by unique contribution, and duplicate ratios between sources (who mirrors
+ * whom). Everything comes from rollups: source_hourly, protocol_daily and config_sources_daily
+ * (one row per day, config and source), never from the raw observations.
+ */
+
+export interface OverviewRequest {
+  readonly range: TimeRange & { readonly resolution: 'day' | 'week' };
+  readonly limit: number;
+  readonly minFetches: number;
+}
+
+export function overviewRequest(input: OverviewInput, now: number): OverviewRequest {
+  const range = resolveRange(input, now, ['day', 'week']);
+  return {
+    range: { ...range, resolution: range.resolution === 'week' ? 'week' : 'day' },
+    limit: input.limit,
+    minFetches: input.minFetches,
+  };
+}
+
+export function overviewTotalsQuery(request: OverviewRequest): BuiltQuery {
+  return {
+    sql: `
+SELECT
+    uniqExact(source_id) AS sources,
+    uniqExactMerge(fetches) AS fetches,
+    uniqExactIfMerge(failures) AS failures,
+    uniqExactMerge(snapshots) AS snapshots
+FROM source_hourly
+WHERE ${HOURS_IN_RANGE}`,
+    params: rangeParams(request.range),
+  };
+}
+
+export function protocolMixQuery(request: OverviewRequest): BuiltQuery {
+  return {
+    sql: `
+SELECT
+    toUnixTimestamp(${dayBucketSql(request.range.resolution)}) * 1000 AS t,
+    protocol,
+    uniqMerge(configs) AS configs,
+    uniqMerge(sources) AS sources
+FROM protocol_daily
+WHERE ${DAYS_IN_RANGE}
+GROUP BY t, protocol
+ORDER BY t, configs DESC, protocol`,
+    params: rangeParams(request.range),
+  };
+}
+
+/** Every source's reliability in the range; ranking happens in shapeOverview (a few thousand rows at most). */
+export function reliabilityQuery(request: OverviewRequest): BuiltQuery {
+  return {
+    sql: `
+SELECT source_id, fetches, failures
+FROM
+(
+    SELECT source_id, uniqExactMerge(fetches) AS fetches, uniqExactIfMerge(failures) AS failures
+    FROM source_hourly
+    WHERE ${HOURS_IN_RANGE}
+    GROUP BY source_id
+)
+WHERE fetches >= {minFetches:UInt32}
+LIMIT 100000`,
+    params: { ...rangeParams(request.range), minFetches: request.minFetches },
+  };
+}
+
+/**
+ * Per source: distinct configs carried in the range and how many of them no other source
+ * carried in the range (its unique contribution).
+ */
+export function contributionQuery(request: OverviewRequest): BuiltQuery {
+  return {
+    sql: `
+SELECT source_id, count() AS configs, countIf(carriers = 1) AS unique_configs
+FROM
+(
+    SELECT fingerprint, groupUniqArray(toString(source_id)) AS carried_by, length(carried_by) AS carriers
+    FROM config_sources_daily
+    WHERE ${DAYS_IN_RANGE}
+    GROUP BY fingerprint
+)
+ARRAY JOIN carried_by AS source_id
+GROUP BY source_id
+LIMIT 100000`,
+    params: rangeParams(request.range),
+  };
+}
+
+/**
+ * Directed pairs (source, other): configs both carried in the range, and the share of the
+ * source's configs that the other also carries. 1.0 means everything the source has, the other
+ * has too: the source mirrors the other (or both mirror a third).
+ */
+export function mirrorsQuery(request: OverviewRequest): BuiltQuery {
+  return {
+    sql: `
+WITH pairs AS
+(
+    SELECT DISTINCT fingerprint, toString(source_id) AS source_id
+    FROM config_sources_daily
+    WHERE ${DAYS_IN_RANGE}
+)
+SELECT s.source AS source, s.other AS other, s.shared AS shared, c.configs AS configs, s.shared / c.configs AS ratio
+FROM
+(
+    SELECT a.source_id AS source, b.source_id AS other, count() AS shared
+    FROM pairs AS a
+    INNER JOIN pairs AS b ON a.fingerprint = b.fingerprint
+    WHERE a.source_id != b.source_id
+    GROUP BY source, other
+) AS s
+INNER JOIN
+(
+    SELECT source_id AS source, count() AS configs FROM pairs GROUP BY source_id
+) AS c ON c.source = s.source
+ORDER BY ratio DESC, shared DESC, source, other
+LIMIT {limit:UInt32}`,
+    params: { ...rangeParams(request.range), limit: request.limit },
+  };
+}
+
+export function distinctConfigsQuery(request: OverviewRequest): BuiltQuery {
+  return {
+    sql: `SELECT uniqExact(fingerprint) AS configs FROM config_sources_daily WHERE ${DAYS_IN_RANGE}`,
+    params: rangeParams(request.range),
+  };
+}
+
+type Num = string | number;
+
+export interface OverviewRows {
+  readonly totals: readonly {
+    readonly sources: Num;
+    readonly fetches: Num;
+    readonly failures: Num;
+    readonly snapshots: Num;
+  }[];
+  readonly configs: readonly { readonly configs: Num }[];
+  readonly protocols: readonly {
+    readonly t: Num;
+    readonly protocol: string;
+    readonly configs: Num;
+    readonly sources: Num;
+  }[];
+  readonly reliability: readonly {
+    readonly source_id: string;
+    readonly fetches: Num;
+    readonly failures: Num;
+  }[];
+  readonly contribution: readonly {
+    readonly source_id: string;
+    readonly configs: Num;
+    readonly unique_configs: Num;
+  }[];
+  readonly mirrors: readonly {
+    readonly source: string;
+    readonly other: string;
+    readonly shared: Num;
+    readonly configs: Num;
+    readonly ratio: Num;
+  }[];
+}
+
+export interface SourceReliability {
+  readonly sourceId: string;
+  readonly fetches: number;
+  readonly failures: number;
+  readonly successRate: number;
+}
+
+export interface SourceContribution {
+  readonly sourceId: string;
+  /** Distinct configs it carried in the range. */
+  readonly configs: number;
+  /** Of those, carried by no other source in the range. */
+  readonly uniqueConfigs: number;
+  /** 1 - uniqueConfigs / configs: the share of its configs someone else also carries. */
+  readonly duplicateRatio: number;
+}
+
+export interface Overview {
+  readonly from: string;
+  readonly to: string;
+  readonly resolution: 'day' | 'week';
+  readonly totals: {
+    readonly sources: number;
+    readonly fetches: number;
+    readonly failures: number;
+    readonly successRate: number | null;
+    readonly snapshots: number;
+    /** Distinct configs seen in the range. */
+    readonly configs: number;
+    /** Source-config pairs: how many configs the sources carry together, duplicates included. */
+    readonly carried: number;
+    /** 1 - configs / carried: the share of all carried configs that are copies. */
+    readonly duplicateRatio: number | null;
+  };
+  readonly protocolMix: readonly {
+    readonly t: string;
+    readonly configs: number;
+    readonly protocols: Readonly<Record<string, number>>;
+  }[];
+  readonly reliability: {
+    readonly top: readonly SourceReliability[];
+    readonly bottom: readonly SourceReliability[];
+  };
+  readonly uniqueContribution: {
+    readonly top: readonly SourceContribution[];
+    readonly bottom: readonly SourceContribution[];
+  };
+  readonly mirrors: readonly {
+    readonly sourceId: string;
+    readonly otherId: string;
+    readonly shared: number;
+    readonly configs: number;
+    readonly ratio: number;
+  }[];
+}
+
+const byId = (a: { sourceId: string }, b: { sourceId: string }): number =>
+  a.sourceId < b.sourceId ? -1 : a.sourceId > b.sourceId ? 1 : 0;
+
+/** Pure: rankings with deterministic tie-breaks (more evidence first, then the id). */
+export function shapeOverview(request: OverviewRequest, rows: OverviewRows): Overview {
+  const totals = rows.totals[0];
+  const fetches = num(totals?.fetches);
+  const failures = num(totals?.failures);
+  const configs = num(rows.configs[0]?.configs);
+
+  const mix = new Map<number, { configs: number; protocols: Record<string, number> }>();
+  for (const r of rows.protocols) {
+    const t = num(r.t);
+    const entry = mix.get(t) ?? { configs: 0, protocols: {} };
+    entry.protocols[r.protocol] = num(r.configs);
+    entry.configs += num(r.configs);
+    mix.set(t, entry);
+  }
+
+  const reliability: SourceReliability[] = rows.reliability.map((r) => {
+    const f = num(r.fetches);
+    const x = num(r.failures);
+    return { sourceId: r.source_id, fetches: f, failures: x, successRate: f > 0 ? (f - x) / f : 0 };
+  });
+  const best = [...reliability].sort(
+    (a, b) => b.successRate - a.successRate || b.fetches - a.fetches || byId(a, b),
+  );
+  const worst = [...reliability].sort(
+    (a, b) => a.successRate - b.successRate || b.fetches - a.fetches || byId(a, b),
+  );
+
+  const contribution: SourceContribution[] = rows.contribution.map((r) => {
+    const c = num(r.configs);
+    const u = num(r.unique_configs);
+    return { sourceId: r.source_id, configs: c, uniqueConfigs: u, duplicateRatio: c > 0 ? 1 - u / c : 0 };
+  });
+  const most = [...contribution].sort(
+    (a, b) => b.uniqueConfigs - a.uniqueConfigs || b.configs - a.configs || byId(a, b),
+  );
+  const least = [...contribution].sort(
+    (a, b) => a.uniqueConfigs - b.uniqueConfigs || b.configs - a.configs || byId(a, b),
+  );
+  const carried = contribution.reduce((sum, c) => sum + c.configs, 0);
+
+  return {
+    from: iso(request.range.from),
+    to: iso(request.range.to),
+    resolution: request.range.resolution,
+    totals: {
+      sources: num(totals?.sources),
+      fetches,
+      failures,
+      successRate: ratio(fetches - failures, fetches),
+      snapshots: num(totals?.snapshots),
+      configs,
+      carried,
+      duplicateRatio: carried > 0 ? 1 - configs / carried : null,
+    },
+    protocolMix: [...mix]
+      .sort(([a], [b]) => a - b)
+      .map(([t, v]) => ({ t: iso(t), configs: v.configs, protocols: v.protocols })),
+    reliability: { top: best.slice(0, request.limit), bottom: worst.slice(0, request.limit) },
+    uniqueContribution: { top: most.slice(0, request.limit), bottom: least.slice(0, request.limit) },
+    mirrors: rows.mirrors.map((m) => ({
+      sourceId: m.source,
+      otherId: m.other,
+      shared: num(m.shared),
+      configs: num(m.configs),
+      ratio: num(m.ratio),
+    })),
+  };
+}

@@ -1,0 +1,175 @@
+import type { BuiltQuery } from './built-query.ts';
+import type { SourceHistoryInput } from './analytics-inputs.ts';
+import { HOURS_IN_RANGE, hourBucketSql, rangeParams, resolveRange } from './time-range.ts';
+import type { Resolution, TimeRange } from './time-range.ts';
+import { iso, num, PERCENTILES_SQL, percentiles, ratio } from './values.ts';
+import type { Percentiles } from './values.ts';
+
+/**
+ * GET /analytics/sources/:id/history: fetch success rate, latency percentiles, config counts
+ * and churn of one source over a range, per bucket and in total. Read from the source_hourly
+ * and source_diagnostics_hourly rollups (a few rows per hour) and, for the outcome breakdown,
+ * fetch_events (ordered by source, so one source's range is a short read).
+ */
+
+export interface SourceHistoryRequest {
+  readonly sourceId: string;
+  readonly range: TimeRange;
+}
+
+export function sourceHistoryRequest(input: SourceHistoryInput, now: number): SourceHistoryRequest {
+  return { sourceId: input.id, range: resolveRange(input, now) };
+}
+
+/**
+ * One query for the series (grouped by bucket) or, with `resolution: null`, for the totals over
+ * the whole range. Every measure is duplicate-insensitive (see infra/clickhouse/009).
+ */
+export function sourceSeriesQuery(request: SourceHistoryRequest, resolution: Resolution | null): BuiltQuery {
+  const bucket = resolution === null ? "toDateTime({from:DateTime64(3)}, 'UTC')" : hourBucketSql(resolution);
+  return {
+    sql: `
+SELECT
+    toUnixTimestamp(bucket) * 1000 AS t,
+    fetches, failures, not_modified,
+    length(latency) AS latency_samples,
+    ${PERCENTILES_SQL}latency) AS latency_ms,
+    snapshots, configs_last, configs_min, configs_max,
+    arraySum(arrayMap(c -> c.2, churn)) AS added,
+    arraySum(arrayMap(c -> c.3, churn)) AS removed
+FROM
+(
+    SELECT
+        ${bucket} AS bucket,
+        uniqExactMerge(fetches) AS fetches,
+        uniqExactIfMerge(failures) AS failures,
+        uniqExactIfMerge(not_modified) AS not_modified,
+        arrayMap(l -> l.2, groupUniqArrayIfMerge(latencies)) AS latency,
+        uniqExactMerge(snapshots) AS snapshots,
+        argMaxMerge(configs_last) AS configs_last,
+        minMerge(configs_min) AS configs_min,
+        maxMerge(configs_max) AS configs_max,
+        groupUniqArrayMerge(churn) AS churn
+    FROM source_hourly
+    WHERE source_id = {source:String} AND ${HOURS_IN_RANGE}
+    GROUP BY bucket
+)
+ORDER BY t`,
+    params: { source: request.sourceId, ...rangeParams(request.range) },
+  };
+}
+
+export function sourceOutcomesQuery(request: SourceHistoryRequest): BuiltQuery {
+  return {
+    sql: `
+SELECT outcome, uniqExact(event_id) AS count
+FROM fetch_events
+WHERE source_id = {source:String} AND fetched_at >= {from:DateTime64(3)} AND fetched_at < {to:DateTime64(3)}
+GROUP BY outcome
+ORDER BY count DESC, outcome`,
+    params: { source: request.sourceId, ...rangeParams(request.range) },
+  };
+}
+
+export function sourceDiagnosticsQuery(request: SourceHistoryRequest): BuiltQuery {
+  return {
+    sql: `
+SELECT code, arraySum(arrayMap(c -> c.2, groupUniqArrayMerge(counts))) AS count
+FROM source_diagnostics_hourly
+WHERE source_id = {source:String} AND ${HOURS_IN_RANGE}
+GROUP BY code
+ORDER BY count DESC, code
+LIMIT 200`,
+    params: { source: request.sourceId, ...rangeParams(request.range) },
+  };
+}
+
+/** Whether the source has any history at all (a source with none is a 404, not an empty chart). */
+export function sourceKnownQuery(sourceId: string): BuiltQuery {
+  return {
+    sql: 'SELECT 1 AS known FROM source_hourly WHERE source_id = {source:String} LIMIT 1',
+    params: { source: sourceId },
+  };
+}
+
+export interface SourceSeriesRow {
+  readonly t: string | number;
+  readonly fetches: string | number;
+  readonly failures: string | number;
+  readonly not_modified: string | number;
+  readonly latency_samples: string | number;
+  readonly latency_ms: readonly (number | null)[];
+  readonly snapshots: string | number;
+  readonly configs_last: string | number;
+  readonly configs_min: string | number;
+  readonly configs_max: string | number;
+  readonly added: string | number;
+  readonly removed: string | number;
+}
+
+export interface SourcePoint {
+  readonly fetches: number;
+  readonly failures: number;
+  readonly notModified: number;
+  /** (fetches - failures) / fetches; null without fetches. A 304 counts as a success. */
+  readonly successRate: number | null;
+  /** Of successful fetches (ok, not-modified); null without any. */
+  readonly latencyMs: Percentiles | null;
+  readonly snapshots: number;
+  /** Unique configs of the latest snapshot in the bucket, and the bucket's min and max; null without snapshots. */
+  readonly configs: { readonly last: number; readonly min: number; readonly max: number } | null;
+  readonly added: number;
+  readonly removed: number;
+}
+
+export interface SourceHistory {
+  readonly sourceId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly resolution: Resolution;
+  readonly totals: SourcePoint;
+  readonly series: readonly (SourcePoint & { readonly t: string })[];
+  readonly outcomes: readonly { readonly outcome: string; readonly count: number }[];
+  readonly diagnostics: readonly { readonly code: string; readonly count: number }[];
+}
+
+export function sourcePoint(row: SourceSeriesRow | undefined): SourcePoint {
+  const fetches = num(row?.fetches);
+  const failures = num(row?.failures);
+  const snapshots = num(row?.snapshots);
+  return {
+    fetches,
+    failures,
+    notModified: num(row?.not_modified),
+    successRate: ratio(fetches - failures, fetches),
+    latencyMs: percentiles(row?.latency_ms, num(row?.latency_samples)),
+    snapshots,
+    configs:
+      snapshots > 0
+        ? { last: num(row?.configs_last), min: num(row?.configs_min), max: num(row?.configs_max) }
+        : null,
+    added: num(row?.added),
+    removed: num(row?.removed),
+  };
+}
+
+export function shapeSourceHistory(
+  request: SourceHistoryRequest,
+  rows: {
+    readonly series: readonly SourceSeriesRow[];
+    readonly totals: readonly SourceSeriesRow[];
+    readonly outcomes: readonly { readonly outcome: string; readonly count: string | number }[];
+    readonly diagnostics: readonly { readonly code: string; readonly count: string | number }[];
+  },
+): SourceHistory {
+  return {
+    sourceId: request.sourceId,
+    from: iso(request.range.from),
+    to: iso(request.range.to),
+    resolution: request.range.resolution,
+    totals: sourcePoint(rows.totals[0]),
+    series: rows.series.map((row) => ({ t: iso(num(row.t)), ...sourcePoint(row) })),
+    outcomes: rows.outcomes.map((r) => ({ outcome: r.outcome, count: num(r.count) })),
+    diagnostics: rows.diagnostics.map((r) => ({ code: r.code, count: num(r.count) })),
+  };
+}
