@@ -57,6 +57,13 @@ export interface InProcessEventLog extends EventLog {
    * Topics must exist; offsets must lie at or after each partition's end.
    */
   load(commits: readonly PersistedCommit[]): void;
+  /**
+   * Moves a partition's end offset forward without a record (a restore whose last records
+   * stay in the store): the next append gets at least `offset`.
+   */
+  skipTo(topic: string, partition: number, offset: number): void;
+  /** Forgets a partition's records below `offset`: they are held elsewhere (the embedded store). */
+  dropBefore(topic: string, partition: number, offset: number): void;
 }
 
 export interface InProcessEventLogOptions {
@@ -487,6 +494,14 @@ export function createInProcessEventLog({
 
     load(commits) {
       for (const commit of commits) apply(commit);
+    },
+
+    skipTo(topic, partition, offset) {
+      partitionOf(topic, partition).skipTo(offset);
+    },
+
+    dropBefore(topic, partition, offset) {
+      partitionOf(topic, partition).dropBefore(offset);
     },
 
     async close() {

@@ -18,6 +18,13 @@ export interface PartitionLog {
   read(from: number, max: number): StoredRecord[];
   /** The first offset whose record is at or after `timestamp`; the end offset when none is. */
   offsetForTimestamp(timestamp: number): number;
+  /**
+   * Moves the end offset forward without a record, as compaction leaves gaps: a restored
+   * partition ends where it ended before, even when its last records are held elsewhere.
+   */
+  skipTo(offset: number): void;
+  /** Drops the records below `offset` (at most up to the end): they are held elsewhere (embedded store). */
+  dropBefore(offset: number): void;
 }
 
 export interface PartitionLogOptions {
@@ -44,7 +51,11 @@ export function createPartitionLog({
   const lastSlotOfKey = new Map<string, number>();
 
   const dropOldest = (): void => {
-    while (end - first > retainRecords) {
+    dropUpTo(end - retainRecords);
+  };
+
+  const dropUpTo = (offset: number): void => {
+    while (first < Math.min(offset, end)) {
       const record = slots[first - base];
       if (record?.key != null && lastSlotOfKey.get(record.key) === record.offset)
         lastSlotOfKey.delete(record.key);
@@ -82,6 +93,12 @@ export function createPartitionLog({
         if (record !== undefined) out.push(record);
       }
       return out;
+    },
+    skipTo(offset) {
+      if (offset > end) end = offset;
+    },
+    dropBefore(offset) {
+      dropUpTo(offset);
     },
     offsetForTimestamp(timestamp) {
       for (let offset = first; offset < end; offset += 1) {
