@@ -16,6 +16,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseSubscription } from '../services/core/formats/parse-subscription.ts';
 import { fingerprint } from '../services/core/identity/fingerprint.ts';
+import { FINGERPRINT_POLICY_LIST } from '../services/core/identity/fingerprint-policy.ts';
 import type { ProxyConfig } from '../services/core/model/index.ts';
 import { EMITTERS } from '../test/helpers/format-invariants.ts';
 import { listCorpusFiles } from '../test/helpers/fuzz-seeds.ts';
@@ -73,32 +74,53 @@ function measureParse(bodies: readonly Body[], target: number, unit: 'links' | '
   let links = 0;
   let configs = 0;
   let rounds = 0;
-  const started = performance.now();
+  const clock = startClock();
   while ((unit === 'links' ? links : configs) < target) {
     const round = parseRound(bodies);
     links += round.links;
     configs += round.configs;
     rounds += 1;
   }
-  const seconds = (performance.now() - started) / 1000;
-  return { rounds, links, configs, seconds };
+  return { rounds, links, configs, ...clock.stop() };
 }
+
+/**
+ * Wall time and this process's CPU time (user + system). On a machine shared with other
+ * work the wall figure drops with the load; the CPU figure is what one core delivers.
+ */
+function startClock(): { stop(): { seconds: number; cpuSeconds: number } } {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return {
+    stop() {
+      const used = process.cpuUsage(cpu);
+      return { seconds: (performance.now() - wall) / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
+    },
+  };
+}
+
+const rate = (count: number, run: { seconds: number; cpuSeconds: number }): string =>
+  `${fmt(count / run.cpuSeconds)}/s per CPU-second (${fmt(count / run.seconds)}/s wall, ${run.seconds.toFixed(2)} s wall, ${run.cpuSeconds.toFixed(2)} s CPU)`;
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const cpu = os.cpus()[0]?.model ?? 'unknown';
-console.log(`node ${process.version} · ${cpu} · ${os.cpus().length} logical CPUs · pid ${process.pid}`);
+console.log(
+  `node ${process.version} · ${cpu} · ${os.cpus().length} logical CPUs · load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 
 const listRun = measureParse(lists, targetLinks, 'links');
 console.log(
-  `links: ${fmt(listRun.links)} links (${fmt(listRun.configs)} configs) from ${lists.length} list bodies x ${listRun.rounds} rounds ` +
-    `in ${listRun.seconds.toFixed(2)} s = ${fmt(listRun.links / listRun.seconds)} links/s ` +
-    `(detect+parse+validate+fingerprint)`,
+  `links: ${fmt(listRun.links)} links (${fmt(listRun.configs)} configs) from ${lists.length} list bodies x ${listRun.rounds} rounds: ` +
+    `${rate(listRun.links, listRun)} [detect+parse+validate+fingerprint]`,
 );
 
 const structuredRun = measureParse(structured, Math.min(targetLinks, 300_000), 'configs');
 console.log(
-  `structured: ${fmt(structuredRun.configs)} configs from ${structured.length} YAML/JSON/QuanX bodies x ${structuredRun.rounds} rounds ` +
-    `in ${structuredRun.seconds.toFixed(2)} s = ${fmt(structuredRun.configs / structuredRun.seconds)} configs/s`,
+  `structured: ${fmt(structuredRun.configs)} configs from ${structured.length} YAML/JSON/QuanX bodies x ${structuredRun.rounds} rounds: ` +
+    `${rate(structuredRun.configs, structuredRun)}`,
 );
 
 // Emitters: every config of the corpus, replicated.
@@ -116,15 +138,25 @@ for (const [target, emit] of Object.entries(EMITTERS)) {
   emit(corpusConfigs.slice(0, DOC_SIZE)); // warm-up
   let emitted = 0;
   let bytes = 0;
-  const started = performance.now();
+  const clock = startClock();
   for (let i = 0; i < replicated.length; i += DOC_SIZE) {
     const result = emit(replicated.slice(i, i + DOC_SIZE));
     emitted += result.emitted;
     bytes += result.output.length;
   }
-  const seconds = (performance.now() - started) / 1000;
+  const run = clock.stop();
   console.log(
-    `emit ${target.padEnd(8)}: ${fmt(replicated.length)} configs (${fmt(emitted)} emitted, ${(bytes / 1e6).toFixed(0)} MB) ` +
-      `in ${seconds.toFixed(2)} s = ${fmt(replicated.length / seconds)} configs/s`,
+    `emit ${target.padEnd(8)}: ${fmt(replicated.length)} configs (${fmt(emitted)} emitted, ${(bytes / 1e6).toFixed(0)} MB): ` +
+      rate(replicated.length, run),
+  );
+}
+
+// Identity alone: fingerprints per policy over the same replicated configs.
+for (const policy of FINGERPRINT_POLICY_LIST) {
+  for (const config of corpusConfigs) fingerprint(config, policy); // warm-up
+  const clock = startClock();
+  for (const config of replicated) fingerprint(config, policy);
+  console.log(
+    `fingerprint ${policy.padEnd(10)}: ${fmt(replicated.length)} configs: ${rate(replicated.length, clock.stop())}`,
   );
 }
