@@ -130,7 +130,14 @@ export async function fetchUrl(url: string, options: FetchUrlOptions): Promise<U
     const visited = new Set<string>([url]);
     let response: Dispatcher.ResponseData;
     for (;;) {
-      const hostVerdict = checkHost(new URL(current).hostname, policy);
+      const target = URL.canParse(current) ? new URL(current) : undefined;
+      if (target === undefined || (target.protocol !== 'http:' && target.protocol !== 'https:')) {
+        throw fetchError(
+          FETCH_ERROR_CODES.unsupportedUrl,
+          `not an absolute http(s) URL: ${current.slice(0, 200)}`,
+        );
+      }
+      const hostVerdict = checkHost(target.hostname, policy);
       if (!hostVerdict.allowed) {
         throw fetchError(
           FETCH_ERROR_CODES.addressBlocked,

@@ -26,6 +26,8 @@ export const FETCH_ERROR_CODES = {
   unsolicitedNotModified: 'UNSOLICITED_304',
   /** Stopped by shutdown. */
   aborted: 'FETCH_ABORTED',
+  /** Not an absolute http(s) URL (a catalog record from a foreign producer): nothing to connect to. */
+  unsupportedUrl: 'UNSUPPORTED_URL',
 } as const;
 export type FetchErrorCode = (typeof FETCH_ERROR_CODES)[keyof typeof FETCH_ERROR_CODES];
 
@@ -42,6 +44,7 @@ const OWN: Readonly<Record<string, FetchOutcome>> = {
   [FETCH_ERROR_CODES.unsupportedEncoding]: FETCH_OUTCOMES.invalidResponse,
   [FETCH_ERROR_CODES.unsolicitedNotModified]: FETCH_OUTCOMES.invalidResponse,
   [FETCH_ERROR_CODES.aborted]: FETCH_OUTCOMES.aborted,
+  [FETCH_ERROR_CODES.unsupportedUrl]: FETCH_OUTCOMES.connectError,
   // undici
   UND_ERR_CONNECT_TIMEOUT: FETCH_OUTCOMES.timeout,
   UND_ERR_HEADERS_TIMEOUT: FETCH_OUTCOMES.timeout,

@@ -19,8 +19,8 @@ export const IDLE_HOST: HostState = { inFlight: 0, nextStartAt: 0 };
 
 /** The host part that politeness is about: one server, whatever the path. */
 export function hostKey(url: string): string {
-  const parsed = new URL(url);
-  return parsed.host.toLowerCase();
+  // An unparsable URL fails in the fetch itself and is recorded there; here it is just a key.
+  return URL.canParse(url) ? new URL(url).host.toLowerCase() : url;
 }
 
 export type StartDecision =

@@ -1,6 +1,7 @@
 import { FETCH_OUTCOMES } from '../../shared/events/fetch-outcome.ts';
 import type { FetchOutcome } from '../../shared/events/fetch-outcome.ts';
 import { backoffDelayMs } from './backoff.ts';
+import { FETCH_ERROR_CODES } from './fetch-failure.ts';
 import type { BackoffPolicy } from './backoff.ts';
 
 export interface RetryPolicy {
@@ -36,8 +37,10 @@ export interface AttemptFacts {
 /** Failures that may be gone a few seconds later: the network, the server's temporary state. */
 export function isRetriable(facts: AttemptFacts): boolean {
   switch (facts.outcome) {
-    case FETCH_OUTCOMES.timeout:
     case FETCH_OUTCOMES.connectError:
+      // A URL we cannot use stays unusable; a refused or reset connection may not.
+      return facts.errorCode !== FETCH_ERROR_CODES.unsupportedUrl;
+    case FETCH_OUTCOMES.timeout:
     case FETCH_OUTCOMES.rateLimited:
       return true;
     case FETCH_OUTCOMES.dnsError:

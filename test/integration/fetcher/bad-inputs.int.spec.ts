@@ -422,6 +422,16 @@ describe('fetcher against real HTTP servers', () => {
     expect(new Set(events.map((e) => e.metadata.correlationId)).size).toBe(1);
   });
 
+  it('records a URL that is not http(s) once, without touching the network', async () => {
+    const { deps, events } = harness();
+    await fetchSource(local('ftp', 'ftp://fixture.test/sub'), deps);
+    await fetchSource(local('garbage', 'not a url at all'), deps);
+    expect(events.map((e) => [e.sourceId, e.outcome, e.errorCode, e.attempt])).toEqual([
+      ['ftp', 'connect-error', 'UNSUPPORTED_URL', 1],
+      ['garbage', 'connect-error', 'UNSUPPORTED_URL', 1],
+    ]);
+  });
+
   it('records a refused connection and a name that does not resolve', async () => {
     const closed = await startFixtureServer({});
     const port = closed.port;

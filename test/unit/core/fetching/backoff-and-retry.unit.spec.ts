@@ -118,6 +118,13 @@ describe('nextStep', () => {
     }
   });
 
+  it('does not retry a URL that cannot be fetched at all', () => {
+    expect(isRetriable(facts({ outcome: FETCH_OUTCOMES.connectError, errorCode: 'UNSUPPORTED_URL' }))).toBe(
+      false,
+    );
+    expect(isRetriable(facts({ outcome: FETCH_OUTCOMES.connectError, errorCode: 'ECONNRESET' }))).toBe(true);
+  });
+
   it('retries a temporary resolver failure', () => {
     expect(isRetriable(facts({ outcome: FETCH_OUTCOMES.dnsError, errorCode: 'EAI_AGAIN' }))).toBe(true);
   });
