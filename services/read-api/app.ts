@@ -10,6 +10,8 @@ import { requireReadyWith } from './context.ts';
 import type { ReadApiContext, ReadApiDeps } from './context.ts';
 import { ApiError, errorBody } from './errors.ts';
 import { createRenderCache } from './render-cache.ts';
+import { analyticsPlugin } from './analytics/analytics-plugin.ts';
+import { requireRole } from './auth.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { dataRoutes } from './routes/data.ts';
 import { operationRoutes } from './routes/operations.ts';
@@ -116,6 +118,14 @@ export async function readApiApp(app: FastifyInstance, deps: ReadApiDeps): Promi
   subscriptionRoutes(app, ctx);
   dataRoutes(app, ctx);
   adminRoutes(app, ctx);
+  if (deps.analytics !== undefined) {
+    const { analytics } = deps;
+    // Inside this plugin, so auth, rate limits and latency metrics cover the history routes too.
+    await app.register(async (scope) => {
+      if (deps.settings.readAuth === 'key') scope.addHook('preHandler', requireRole('reader'));
+      await scope.register(analyticsPlugin, { analytics });
+    });
+  }
 }
 
 function toApiError(error: FastifyError | ApiError): ApiError {

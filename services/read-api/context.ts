@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ApiKey } from '../generated/events.ts';
+import type { Analytics } from '../shared/analytics/analytics-service.ts';
 import type { ReadState } from '../core/read-model/read-state.ts';
 import type { Materializer } from './materializer.ts';
 import type { Publisher } from './publisher.ts';
@@ -18,6 +19,8 @@ export interface ReadApiDeps {
   readonly registry: Registry;
   readonly metrics: ReadApiMetrics;
   readonly now?: () => number;
+  /** History from ClickHouse (services/read-api/analytics); its routes are served when given. */
+  readonly analytics?: Analytics;
 }
 
 /** What routes share: the deps plus the caches and helpers the app builds once. */

@@ -2,6 +2,11 @@ import Fastify from 'fastify';
 import type { FastifyBaseLogger } from 'fastify';
 import { createReadState } from '../core/read-model/read-state.ts';
 import { readApiTopics } from '../core/read-model/read-topics.ts';
+import { ClickHouseLogLevel } from '@clickhouse/client';
+import { createAnalyticsRunner } from '../shared/analytics/analytics-runner.ts';
+import { createAnalytics } from '../shared/analytics/analytics-service.ts';
+import type { Analytics } from '../shared/analytics/analytics-service.ts';
+import { createClickHouse } from '../shared/clickhouse/create-client.ts';
 import { ConfigError, loadConfig } from '../shared/config/load-config.ts';
 import type { EnvConfig } from '../shared/config/env-schema.ts';
 import { createLogger } from '../shared/logger.ts';
@@ -31,6 +36,8 @@ export interface StartReadApiOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly topicPrefix?: string;
+  /** History routes from ClickHouse; absent: the API serves without them. */
+  readonly analytics?: Analytics;
 }
 
 /**
@@ -45,6 +52,7 @@ export async function startReadApiServer({
   host,
   port,
   topicPrefix = '',
+  analytics,
 }: StartReadApiOptions): Promise<ReadApiServer> {
   const topics = readApiTopics({ prefix: topicPrefix });
   const registry = createMetricsRegistry({ service: 'read-api' });
@@ -60,7 +68,15 @@ export async function startReadApiServer({
   const publisher = createPublisher({ log, topics, state, producer: `read-api/${settings.instanceId}` });
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({ ...fastifyOptions(settings), loggerInstance });
-  await app.register(readApiApp, { state, materializer, publisher, settings, registry, metrics });
+  await app.register(readApiApp, {
+    state,
+    materializer,
+    publisher,
+    settings,
+    registry,
+    metrics,
+    ...(analytics === undefined ? {} : { analytics }),
+  });
   materializer.start();
   const url = await app.listen({ host, port });
   logger.info({ url, docs: `${url}/docs` }, 'read API listening');
@@ -103,8 +119,29 @@ export async function runReadApiService(env: Readonly<Record<string, string | un
     clientId: `read-api.${settings.instanceId}`,
     logger,
   });
+  const clickhouseUrl = config.SUBMERGE_CLICKHOUSE_URL;
+  const clickhouse =
+    clickhouseUrl === undefined
+      ? null
+      : createClickHouse(
+          {
+            mode: 'http',
+            url: clickhouseUrl,
+            database: config.SUBMERGE_CLICKHOUSE_DATABASE,
+            ...(config.SUBMERGE_CLICKHOUSE_USER === undefined
+              ? {}
+              : { username: config.SUBMERGE_CLICKHOUSE_USER }),
+            ...(config.SUBMERGE_CLICKHOUSE_PASSWORD === undefined
+              ? {}
+              : { password: config.SUBMERGE_CLICKHOUSE_PASSWORD }),
+          },
+          { log: { level: ClickHouseLogLevel.OFF } },
+        );
   const server = await startReadApiServer({
     log,
+    ...(clickhouse === null
+      ? {}
+      : { analytics: createAnalytics({ runner: createAnalyticsRunner({ client: clickhouse }) }) }),
     settings,
     logger,
     host: config.SUBMERGE_HTTP_HOST,

@@ -12,6 +12,39 @@ import { errorResponses, SELECTION_QUERY_PROPERTIES } from '../schemas.ts';
 import { READ_AUTH_MODES } from '../settings.ts';
 import { queryError } from './subscriptions.ts';
 
+const nullable = (type: string) => ({ type: [type, 'null'] }) as const;
+/** The page's shape, also what fast-json-stringify serializes it with (paging is a hot path). */
+const CONFIG_PAGE_SCHEMA = {
+  description: 'One page of configs',
+  type: 'object',
+  properties: {
+    generation: { type: 'integer' },
+    total: { type: 'integer' },
+    offset: { type: 'integer' },
+    limit: { type: 'integer' },
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          fingerprint: { type: 'string' },
+          protocol: { type: 'string' },
+          server: { type: 'string' },
+          port: { type: 'integer' },
+          name: { type: 'string' },
+          country: nullable('string'),
+          sources: { type: 'array', items: { type: 'string' } },
+          firstSeen: nullable('string'),
+          lastSeen: nullable('string'),
+          score: nullable('number'),
+        },
+        required: ['fingerprint', 'protocol', 'server', 'port', 'name', 'country', 'sources', 'score'],
+      },
+    },
+  },
+  required: ['generation', 'total', 'offset', 'limit', 'items'],
+} as const;
+
 type ConfigsQuery = RawQuery & { readonly offset?: number; readonly limit?: number };
 
 export function dataRoutes(app: FastifyInstance, ctx: ReadApiContext): void {
@@ -35,7 +68,7 @@ export function dataRoutes(app: FastifyInstance, ctx: ReadApiContext): void {
             limit: { type: 'integer', minimum: 1, maximum: maxLimit, default: defaultLimit },
           },
         },
-        ...{ response: errorResponses(400, 401, 429, 503) },
+        response: { 200: CONFIG_PAGE_SCHEMA, ...errorResponses(400, 401, 429, 503) },
       },
       preHandler,
     },

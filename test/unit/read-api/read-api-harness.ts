@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import type { ApiKey } from '../../../services/generated/events.ts';
+import type { Analytics } from '../../../services/shared/analytics/analytics-service.ts';
 import { formatKey, secretHash } from '../../../services/core/read-model/api-keys.ts';
 import type { Role } from '../../../services/core/read-model/api-keys.ts';
 import { createReadState } from '../../../services/core/read-model/read-state.ts';
@@ -88,6 +89,7 @@ export interface HarnessOptions {
   readonly instanceId?: string;
   /** Wait for the catch-up before returning (default true). */
   readonly waitReady?: boolean;
+  readonly analytics?: Analytics;
 }
 
 /** The read API app over an event log, as server.ts wires it, without listening. */
@@ -98,6 +100,7 @@ export async function startReadApi({
   now,
   instanceId = 'test-instance',
   waitReady = true,
+  analytics,
 }: HarnessOptions): Promise<ReadApiHarness> {
   const topics = readApiTopics({ prefix });
   const settings: ReadApiSettings = {
@@ -122,6 +125,7 @@ export async function startReadApi({
     registry,
     metrics,
     ...(now ? { now } : {}),
+    ...(analytics ? { analytics } : {}),
   });
   await app.ready();
   materializer.start();

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createInProcessEventLog } from '../../../services/shared/bus/in-process-event-log.ts';
 import type { InProcessEventLog } from '../../../services/shared/bus/in-process-event-log.ts';
 import type { EventLog } from '../../../services/shared/runtime/event-log.ts';
+import type { Analytics } from '../../../services/shared/analytics/analytics-service.ts';
 import { readApiTopics } from '../../../services/core/read-model/read-topics.ts';
 import { catalogEvent, currentEvent, syntheticConfig } from './read-fixtures.ts';
 import { ADMIN, READER, readApiLogTopics, startReadApi } from './read-api-harness.ts';
@@ -130,6 +131,33 @@ describe('read API app over the in-process event log', () => {
       expect((await closed.app.inject({ url: '/live' })).statusCode).toBe(200);
     } finally {
       await closed.close();
+    }
+  });
+});
+
+describe('analytics routes', () => {
+  it('are served inside the app, behind its read auth', async () => {
+    const log = await seededLog(1);
+    const overview = { ok: true };
+    const analytics = {
+      overview: () => Promise.resolve(overview),
+      sourceHistory: () => Promise.reject(new Error('unused')),
+      configHistory: () => Promise.reject(new Error('unused')),
+      exportData: () => Promise.reject(new Error('unused')),
+    } as unknown as Analytics;
+    const api = await startReadApi({ log, analytics, settings: { readAuth: 'key' } });
+    try {
+      const answer = await api.app.inject({
+        url: '/analytics/overview',
+        headers: { 'x-api-key': READER.text },
+      });
+      expect(answer.statusCode).toBe(200);
+      expect(answer.json()).toEqual(overview);
+      const doc = (await api.app.inject({ url: '/openapi.json' })).json<{ paths: Record<string, unknown> }>();
+      expect(Object.keys(doc.paths)).toContain('/analytics/overview');
+    } finally {
+      await api.close();
+      await log.close();
     }
   });
 });
