@@ -11,7 +11,7 @@ export interface ComponentEndpoints {
   readonly schemaRegistryUrl: string;
   readonly clickhouseUrl: string;
   readonly singBoxBin: string;
-  readonly mihomoBin: string | undefined;
+  readonly mihomoBin: string;
 }
 
 export const ENV_KEYS = {
@@ -53,7 +53,14 @@ export class ComponentsMissingError extends Error {
 export function componentEndpoints(env: NodeJS.ProcessEnv = process.env): ComponentEndpoints {
   const file = envFilePath(env);
   const merged: Record<string, string | undefined> = { ...readEnvFile(file), ...env };
-  const required = [ENV_KEYS.kafkaBrokers, ENV_KEYS.schemaRegistryUrl, ENV_KEYS.clickhouseUrl, ENV_KEYS.singBoxBin];
+  // mihomo is required too: infra/local builds it, and the Clash output is proven against it.
+  const required = [
+    ENV_KEYS.kafkaBrokers,
+    ENV_KEYS.schemaRegistryUrl,
+    ENV_KEYS.clickhouseUrl,
+    ENV_KEYS.singBoxBin,
+    ENV_KEYS.mihomoBin,
+  ];
   const missing = required.filter((k) => !merged[k]);
   if (missing.length > 0) {
     throw new ComponentsMissingError(
@@ -66,6 +73,6 @@ export function componentEndpoints(env: NodeJS.ProcessEnv = process.env): Compon
     schemaRegistryUrl: merged[ENV_KEYS.schemaRegistryUrl] ?? '',
     clickhouseUrl: merged[ENV_KEYS.clickhouseUrl] ?? '',
     singBoxBin: merged[ENV_KEYS.singBoxBin] ?? '',
-    mihomoBin: merged[ENV_KEYS.mihomoBin] || undefined,
+    mihomoBin: merged[ENV_KEYS.mihomoBin] ?? '',
   };
 }

@@ -16,10 +16,15 @@ export default async function requireComponents(): Promise<void> {
     problems.push(`schema registry ${endpoints.schemaRegistryUrl} not answering`);
   if (!(await httpOk(`${endpoints.clickhouseUrl}/ping`)))
     problems.push(`clickhouse ${endpoints.clickhouseUrl} not answering /ping`);
-  try {
-    accessSync(endpoints.singBoxBin, constants.X_OK);
-  } catch {
-    problems.push(`sing-box binary ${endpoints.singBoxBin} missing or not executable`);
+  for (const [name, bin] of [
+    ['sing-box', endpoints.singBoxBin],
+    ['mihomo', endpoints.mihomoBin],
+  ] as const) {
+    try {
+      accessSync(bin, constants.X_OK);
+    } catch {
+      problems.push(`${name} binary ${bin} missing or not executable`);
+    }
   }
   if (problems.length > 0) {
     throw new Error(`integration components unavailable (run 'npm run infra:up'):\n  - ${problems.join('\n  - ')}`);
