@@ -27,7 +27,9 @@ export default async function requireComponents(): Promise<void> {
     }
   }
   if (problems.length > 0) {
-    throw new Error(`integration components unavailable (run 'npm run infra:up'):\n  - ${problems.join('\n  - ')}`);
+    throw new Error(
+      `integration components unavailable (run 'npm run infra:up'):\n  - ${problems.join('\n  - ')}`,
+    );
   }
 }
 
