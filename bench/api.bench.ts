@@ -3,7 +3,11 @@
  * docs/benchmarks.md. The server runs in a child process (one event loop, as in production) and
  * autocannon drives it from this one, both on this machine.
  *
- *   npm run -s bench:api [-- --configs 20000 --rss-configs 100000 --duration 10 --connections 50]
+ *   taskset -c 1 npm run -s bench:api -- --pin [--configs 20000 --rss-configs 100000 --duration 10 --connections 10]
+ *
+ * With --pin the server runs on core 0 (taskset) and the load generator should run on core 1.
+ * Besides wall figures it reports requests per server CPU-second: on a shared machine the wall
+ * figure falls with everyone else's load, the per-CPU-second one does not.
  *
  * Scenarios (server holding --configs configs): a 304 revalidation of a 200-config base64
  * subscription; that subscription (200); a 200-config Clash subscription; the full uri list;
@@ -36,6 +40,7 @@ function arg(name: string, fallback: number): number {
 
 const SOURCES = ['bench-a', 'bench-b', 'bench-c', 'bench-d'];
 const SERVER_NODE_FLAGS = ['--max-semi-space-size=16'];
+const PIN = process.argv.includes('--pin');
 
 /** Folds `count` configs into a state the way the materializer does, one event at a time. */
 function materialize(count: number): ReadState {
@@ -96,6 +101,12 @@ async function child(): Promise<boolean> {
   const url = await serve(state);
   if (serveAt >= 0) {
     process.stdout.write(`${JSON.stringify({ url, materializeMs })}\n`);
+    // The parent asks for this process's CPU time around each scenario ("cpu" lines on stdin).
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', () => {
+      const { user, system } = process.cpuUsage();
+      process.stdout.write(`${JSON.stringify({ cpuMs: (user + system) / 1000 })}\n`);
+    });
     return true;
   }
   // Warm what a serving instance holds: one render and one page.
@@ -131,28 +142,45 @@ type Autocannon = (options: AutocannonOptions) => Promise<AutocannonResult>;
 // autocannon ships no types; this is the part of its API the benchmark uses.
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-function startChild(args: string[]): Promise<{ line: Record<string, unknown>; stop: () => void }> {
+interface Child {
+  readonly first: Record<string, unknown>;
+  /** The server's user + system CPU time so far, in ms. */
+  cpuMs(): Promise<number>;
+  stop(): void;
+}
+
+function startChild(args: string[]): Promise<Child> {
   return new Promise((resolve, reject) => {
-    // The flags production should run the read API with (docs/api.md): a bounded young
-    // generation keeps the catch-up's allocation burst from staying in RSS.
-    const proc = spawn(
-      process.execPath,
-      [...SERVER_NODE_FLAGS, '--expose-gc', '--import', 'tsx', import.meta.filename, ...args],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const command = [...SERVER_NODE_FLAGS, '--expose-gc', '--import', 'tsx', import.meta.filename, ...args];
+    // The server gets core 0 to itself (as far as the machine allows); run the parent on core 1.
+    const proc = PIN
+      ? spawn('taskset', ['-c', '0', process.execPath, ...command], { stdio: ['pipe', 'pipe', 'inherit'] })
+      : spawn(process.execPath, command, { stdio: ['pipe', 'pipe', 'inherit'] });
+    const waiting: ((line: Record<string, unknown>) => void)[] = [];
     let buffer = '';
+    let started = false;
     proc.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
-      const newline = buffer.indexOf('\n');
-      if (newline >= 0)
-        resolve({
-          line: JSON.parse(buffer.slice(0, newline)) as Record<string, unknown>,
-          stop: () => proc.kill('SIGTERM'),
-        });
+      for (let newline = buffer.indexOf('\n'); newline >= 0; newline = buffer.indexOf('\n')) {
+        const line = JSON.parse(buffer.slice(0, newline)) as Record<string, unknown>;
+        buffer = buffer.slice(newline + 1);
+        if (!started) {
+          started = true;
+          resolve({
+            first: line,
+            cpuMs: () =>
+              new Promise((answer) => {
+                waiting.push((l) => answer(l['cpuMs'] as number));
+                proc.stdin.write('cpu\n');
+              }),
+            stop: () => proc.kill('SIGTERM'),
+          });
+        } else waiting.shift()?.(line);
+      }
     });
-    proc.once('exit', (code) => reject(new Error(`child exited ${String(code)} before reporting`)));
+    proc.once('exit', (code) => {
+      if (!started) reject(new Error(`child exited ${String(code)} before reporting`));
+    });
   });
 }
 
@@ -170,8 +198,8 @@ async function main(): Promise<void> {
   );
 
   const server = await startChild(['--serve', String(configs)]);
-  const url = server.line['url'] as string;
-  console.log(`materialized ${configs} configs in ${Math.round(server.line['materializeMs'] as number)} ms`);
+  const url = server.first['url'] as string;
+  console.log(`materialized ${configs} configs in ${Math.round(server.first['materializeMs'] as number)} ms`);
   try {
     const etag = (await fetch(`${url}/sub/base64?limit=200`)).headers.get('etag') ?? '';
     const bytes = async (path: string): Promise<number> =>
@@ -206,19 +234,24 @@ async function main(): Promise<void> {
         size: '/configs?limit=100&offset=0',
       },
     ];
-    console.log('| scenario | body | req/s | p50 ms | p99 ms | non-2xx/3xx |');
-    console.log('|---|---|---|---|---|---|');
+    console.log(
+      '| scenario | body | req/s (wall) | p50 ms | p99 ms | server CPU s | req per server CPU-s | non-2xx/3xx |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|');
     for (const scenario of scenarios) {
       // Warm the render cache and the JIT before measuring.
       await autocannon({ ...scenario.options, connections: 10, duration: 1 });
+      const cpuBefore = await server.cpuMs();
       const result = await autocannon({ ...scenario.options, connections, duration });
+      const cpuSeconds = ((await server.cpuMs()) - cpuBefore) / 1000;
       const size =
         scenario.size === undefined ? '0 (304)' : `${Math.round((await bytes(scenario.size)) / 1024)} KiB`;
       const bad = Object.entries(result.statusCodeStats ?? {})
         .filter(([code]) => !['200', '304'].includes(code))
         .reduce((n, [, s]) => n + s.count, 0);
       console.log(
-        `| ${scenario.name} | ${size} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${bad + result.errors} |`,
+        `| ${scenario.name} | ${size} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ` +
+          `${cpuSeconds.toFixed(1)} | ${Math.round(result.requests.total / cpuSeconds)} | ${bad + result.errors} |`,
       );
     }
   } finally {
@@ -228,8 +261,8 @@ async function main(): Promise<void> {
   const rss = await startChild(['--rss', String(rssConfigs)]);
   const mib = (n: unknown): string => `${Math.round((n as number) / 2 ** 20)} MiB`;
   console.log(
-    `\nRSS with ${String(rss.line['configs'])} configs materialized (after GC, app listening, one render cached): ${mib(rss.line['rss'])} ` +
-      `(heap used ${mib(rss.line['heapUsed'])}, external ${mib(rss.line['external'])}); materialized in ${Math.round(rss.line['materializeMs'] as number)} ms`,
+    `\nRSS with ${String(rss.first['configs'])} configs materialized (after GC, app listening, one render cached): ${mib(rss.first['rss'])} ` +
+      `(heap used ${mib(rss.first['heapUsed'])}, external ${mib(rss.first['external'])}); materialized in ${Math.round(rss.first['materializeMs'] as number)} ms`,
   );
 }
 

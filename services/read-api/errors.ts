@@ -35,7 +35,6 @@ export const API_ERRORS = {
   PRESET_NOT_FOUND: { status: 404, retriable: false, message: 'no such preset' },
   KEY_NOT_FOUND: { status: 404, retriable: false, message: 'no such API key' },
   SHARE_NOT_FOUND: { status: 404, retriable: false, message: 'no such share link' },
-  METHOD_NOT_ALLOWED: { status: 405, retriable: false, message: 'method not allowed' },
   SHARE_EXPIRED: { status: 410, retriable: false, message: 'this share link has expired' },
   SHARE_EXHAUSTED: { status: 410, retriable: false, message: 'this share link reached its access limit' },
   SHARE_REVOKED: { status: 410, retriable: false, message: 'this share link was revoked' },
