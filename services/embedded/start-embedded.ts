@@ -17,6 +17,8 @@ import { fetchSource } from '../fetcher/fetch-source.ts';
 import { startReadApiServer } from '../read-api/server.ts';
 import type { ReadApiServer } from '../read-api/server.ts';
 import { readApiSettingsFrom } from '../read-api/settings-from-env.ts';
+import { createAnalyticsRunner } from '../shared/analytics/analytics-runner.ts';
+import { createAnalytics } from '../shared/analytics/analytics-service.ts';
 import { FIRST_FETCH } from '../core/fetching/schedule.ts';
 import { migrate } from '../shared/clickhouse/migrate.ts';
 import { createClickHouse } from '../shared/clickhouse/create-client.ts';
@@ -197,6 +199,8 @@ export async function startEmbedded({ config, logger, say }: EmbeddedOptions): P
       host: config.SUBMERGE_HTTP_HOST,
       port: config.SUBMERGE_HTTP_PORT,
       topicPrefix: config.SUBMERGE_TOPIC_PREFIX,
+      // History and analytics from the same chDB the sink writes.
+      analytics: createAnalytics({ runner: createAnalyticsRunner({ client: clickhouse }) }),
     });
     closers.push(() => api.stop());
 
