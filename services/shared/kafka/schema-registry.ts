@@ -116,11 +116,27 @@ export function createEventCodec({
   readonly types?: EventTypes;
 }): EventCodec {
   const resolvers = new Map<string, Resolver | null>();
+  // One lookup per writer id at a time: a consumer decodes a whole batch concurrently, and
+  // without this every record of the first batch fetched and compiled the writer schema itself.
+  const loading = new Map<string, Promise<Resolver | null>>();
 
-  const resolverFor = async (schema: EventTopic, writerId: number): Promise<Resolver | null> => {
+  const resolverFor = (schema: EventTopic, writerId: number): Promise<Resolver | null> => {
     const cacheKey = `${schema}:${writerId}`;
     const cached = resolvers.get(cacheKey);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) return Promise.resolve(cached);
+    let pending = loading.get(cacheKey);
+    if (pending === undefined) {
+      pending = loadResolver(schema, writerId, cacheKey).finally(() => loading.delete(cacheKey));
+      loading.set(cacheKey, pending);
+    }
+    return pending;
+  };
+
+  const loadResolver = async (
+    schema: EventTopic,
+    writerId: number,
+    cacheKey: string,
+  ): Promise<Resolver | null> => {
     let writer: Type;
     try {
       writer = (await registry.getSchema(writerId)) as unknown as Type;
