@@ -36,7 +36,9 @@ export interface SinkBuffer {
 export function createSinkBuffer(now: () => number = Date.now): SinkBuffer {
   let tables = new Map<string, TableRows>();
   let dlq: OutgoingRecord[] = [];
-  let offsets = new Map<string, TopicPartitionOffset>();
+  // The last consumed offset per topic-partition, as the log gave it; turned into the next
+  // offset to read only when the batch is taken (one BigInt per partition, not per record).
+  let offsets = new Map<string, { topic: string; partition: number; last: string }>();
   let rows = 0;
   let records = 0;
   let oldestAt: number | null = null;
@@ -72,11 +74,10 @@ export function createSinkBuffer(now: () => number = Date.now): SinkBuffer {
     },
     consumed(topic, partition, offset) {
       touch();
-      offsets.set(`${topic}\u0000${partition}`, {
-        topic,
-        partition,
-        offset: (BigInt(offset) + 1n).toString(),
-      });
+      const key = `${topic}\u0000${partition}`;
+      const entry = offsets.get(key);
+      if (entry === undefined) offsets.set(key, { topic, partition, last: offset });
+      else entry.last = offset;
       records += 1;
     },
     get rows() {
@@ -90,7 +91,12 @@ export function createSinkBuffer(now: () => number = Date.now): SinkBuffer {
     },
     take() {
       if (records === 0 && dlq.length === 0) return null;
-      const taken: PendingFlush = { tables, dlq, offsets: [...offsets.values()], rows, records };
+      const next = [...offsets.values()].map(({ topic, partition, last }) => ({
+        topic,
+        partition,
+        offset: (BigInt(last) + 1n).toString(),
+      }));
+      const taken: PendingFlush = { tables, dlq, offsets: next, rows, records };
       reset();
       return taken;
     },
