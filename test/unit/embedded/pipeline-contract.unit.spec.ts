@@ -1,6 +1,7 @@
 import {
   PROCESSOR_KINDS,
   pipelineTopics,
+  processorName,
   processorTopicSpecs,
 } from '../../../services/core/processors/pipeline-topics.ts';
 import type { PipelineTopics } from '../../../services/core/processors/pipeline-topics.ts';
