@@ -25,6 +25,8 @@ export interface RenderCache {
   /** The body in the best encoding the client accepts (compressing and caching it on first use). */
   body(key: string, entry: CachedRender, encoding: ContentEncoding): Buffer;
   selection(key: string, make: () => ConfigEntry[]): ConfigEntry[];
+  /** A serialized JSON page, made once per key (state generation + query + page). */
+  page(key: string, make: () => string): string;
 }
 
 /** Below this size compression does not pay for its headers. */
@@ -45,6 +47,7 @@ export function createRenderCache({
     maxEntries: Math.max(16, maxEntries >> 2),
     maxWeight: 8_000_000,
   });
+  const pages = createLruCache<string>({ maxEntries, maxWeight: Math.max(1, maxBytes >> 2) });
   const weigh = (entry: CachedRender): number =>
     entry.rendered.body.length + (entry.gzip?.length ?? 0) + (entry.br?.length ?? 0) + 512;
   const gauge = (): void => {
@@ -85,6 +88,15 @@ export function createRenderCache({
         gauge();
       }
       return entry.gzip;
+    },
+    page(key, make) {
+      const held = pages.get(key);
+      metrics?.cacheLookups.inc({ cache: 'page', result: held === undefined ? 'miss' : 'hit' });
+      if (held !== undefined) return held;
+      const made = make();
+      pages.set(key, made, made.length * 2);
+      metrics?.cacheBytes.set({ cache: 'page' }, pages.weight);
+      return made;
     },
     selection(key, make) {
       const held = selections.get(key);

@@ -3,7 +3,8 @@ import { EMIT_TARGET_LIST, isEmitTarget } from '../../core/emit/index.ts';
 import type { EmitTarget } from '../../core/emit/index.ts';
 import { presetState, SHARE_TOKEN_PATTERN, tokenHash } from '../../core/read-model/presets.ts';
 import { parseSelection } from '../../core/read-model/subscription-query.ts';
-import type { QueryIssue, RawQuery } from '../../core/read-model/subscription-query.ts';
+import type { ParseResult, QueryIssue, RawQuery } from '../../core/read-model/subscription-query.ts';
+import { createLruCache } from '../../core/read-model/lru-cache.ts';
 import { formatForUserAgent } from '../../core/read-model/user-agent.ts';
 import { requireRole } from '../auth.ts';
 import type { ReadApiContext } from '../context.ts';
@@ -32,6 +33,7 @@ const SUBSCRIPTION_HEADERS = {
 
 export function subscriptionRoutes(app: FastifyInstance, ctx: ReadApiContext): void {
   const readRole = ctx.settings.readAuth === READ_AUTH_MODES.key ? 'reader' : null;
+  const parsedQueries = createLruCache<ParseResult>({ maxEntries: 1_000, maxWeight: 1_000 });
 
   app.get<{ Params: { format: string }; Querystring: RawQuery }>(
     '/sub/:format',
@@ -59,7 +61,13 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: ReadApiContext): v
       preHandler: [requireRole(readRole), ctx.requireReady],
     },
     (request, reply) => {
-      const parsed = parseSelection(request.query, ctx.settings.selection);
+      // Clients poll with the same URL: parse (and compile patterns) once per distinct query string.
+      const raw = request.url.slice(request.url.indexOf('?') + 1 || request.url.length);
+      let parsed = parsedQueries.get(raw);
+      if (parsed === undefined) {
+        parsed = parseSelection(request.query, ctx.settings.selection);
+        parsedQueries.set(raw, parsed, 1);
+      }
       if (!parsed.ok) throw queryError(parsed.issues);
       const { format } = request.params;
       let target: EmitTarget;
