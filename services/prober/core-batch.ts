@@ -60,6 +60,8 @@ export interface CoreBatchOptions {
   /** Attempts for configs whose process died under them (crash, memory, lifetime). */
   readonly maxAttempts?: number;
   readonly signal?: AbortSignal;
+  /** Sees every sing-box config before it runs (tests check that it stays on loopback). */
+  readonly onCoreConfig?: (config: Readonly<Record<string, unknown>>) => void;
 }
 
 const MAX_PORT_RETRIES = 3;
@@ -106,6 +108,7 @@ export async function runCoreBatch(
         throw new Error(`loopback scope: batch config reaches beyond loopback: ${outside.join('; ')}`);
     }
 
+    options.onCoreConfig?.(config);
     let core: CoreProcess;
     try {
       stats.processes++;
@@ -143,7 +146,10 @@ export async function runCoreBatch(
         continue;
       }
       attempts++;
-      lastDeath = cause.message;
+      lastDeath =
+        error.exit !== undefined && error.exit.reason !== CORE_EXIT_REASONS.exited
+          ? error.message
+          : cause.message;
       options.logger.warn({ err: error, output: error.output.slice(0, 2_000) }, 'sing-box did not start');
       continue;
     }

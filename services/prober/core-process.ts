@@ -60,7 +60,7 @@ export interface StartCoreOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly limits?: Partial<CoreLimits>;
   readonly reaper: CoreReaper;
-  /** The `timeout` binary that bounds the lifetime even if this process dies (coreutils or busybox). */
+  /** GNU coreutils `timeout` (it must know --foreground); it bounds the lifetime even if this process dies. */
   readonly timeoutBin?: string;
 }
 
@@ -102,7 +102,8 @@ const WRAPPER_SLACK_MS = 5_000;
  *   so even if the prober itself is SIGKILLed the core dies shortly after;
  * - bounded memory: RSS from /proc every `watchIntervalMs`, killed past `maxRssBytes`;
  * - never left behind: it leads its own process group, which stop() and the reaper (on process
- *   exit) kill as a whole; its config lives in a temp dir removed once it has exited.
+ *   exit) kill as a whole; its config lives in a temp dir removed once it has exited (by us, by
+ *   the reaper on exit, or by the wrapping shell when we were killed outright).
  *
  * Resolves once the Clash API and the inbound answer; rejects with CoreStartError (output
  * included, so the caller can tell which outbound sing-box refused) when it exits first.
@@ -113,14 +114,29 @@ export async function startCore(options: StartCoreOptions): Promise<CoreProcess>
   const file = join(dir, 'config.json');
   await writeFile(file, JSON.stringify(options.config));
   const lifetimeSeconds = Math.ceil((limits.maxLifetimeMs + WRAPPER_SLACK_MS) / 1000);
+  // sh -> timeout -> sing-box. `timeout` bounds the lifetime even when the prober cannot (it was
+  // SIGKILLed); the shell then removes the temp dir, which nobody else would. --foreground keeps
+  // timeout in our process group (without it, GNU timeout makes its own and escapes group kills).
   const child = spawn(
-    options.timeoutBin ?? 'timeout',
-    ['-s', 'KILL', String(lifetimeSeconds), options.bin, 'run', '--disable-color', '-c', file, '-D', dir],
+    '/bin/sh',
+    [
+      '-c',
+      `${options.timeoutBin ?? 'timeout'} --foreground -s KILL "$@"; code=$?; rm -rf "$SUBMERGE_PROBE_DIR"; exit $code`,
+      'sh',
+      String(lifetimeSeconds),
+      options.bin,
+      'run',
+      '--disable-color',
+      '-c',
+      file,
+      '-D',
+      dir,
+    ],
     {
       cwd: dir,
-      // A fresh session and process group: one kill reaches the wrapper and sing-box.
+      // A fresh session and process group: one kill reaches the shell, the wrapper and sing-box.
       detached: true,
-      env: { PATH: '/usr/local/bin:/usr/bin:/bin', ...options.env },
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin', ...options.env, SUBMERGE_PROBE_DIR: dir },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -130,7 +146,7 @@ export async function startCore(options: StartCoreOptions): Promise<CoreProcess>
     throw new CoreStartError(`cannot start sing-box: ${error.message}`, '', undefined);
   }
   const pgid = child.pid;
-  const untrack = options.reaper.track(pgid);
+  const untrack = options.reaper.track(pgid, dir);
   let corePid = pgid;
   let peakRss = 0;
   let cpu = 0;
@@ -179,7 +195,7 @@ export async function startCore(options: StartCoreOptions): Promise<CoreProcess>
   };
 
   const sample = async (): Promise<void> => {
-    if (corePid === pgid) corePid = (await readChildPids(pgid))[0] ?? pgid;
+    if (corePid === pgid) corePid = (await leafPid(pgid)) ?? pgid;
     const rss = await readRssBytes(corePid);
     if (rss !== undefined) {
       peakRss = Math.max(peakRss, rss);
@@ -219,11 +235,11 @@ export async function startCore(options: StartCoreOptions): Promise<CoreProcess>
   for (;;) {
     if (!alive) {
       const exit = await exited;
-      throw new CoreStartError(
-        `sing-box exited before it was ready (code ${String(exit.code)})`,
-        lines.join('\n'),
-        exit,
-      );
+      const why =
+        exit.reason === CORE_EXIT_REASONS.exited
+          ? `code ${String(exit.code)}`
+          : `killed: ${exit.reason} limit`;
+      throw new CoreStartError(`sing-box exited before it was ready (${why})`, lines.join('\n'), exit);
     }
     if (
       (await apiAnswers(options.apiPort, options.secret)) &&
@@ -261,4 +277,15 @@ function tcpAccepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/** sing-box under the shell and the wrapper: the end of the first-child chain, once it exists. */
+async function leafPid(pid: number): Promise<number | undefined> {
+  let current = pid;
+  for (let depth = 0; depth < 4; depth++) {
+    const [child] = await readChildPids(current);
+    if (child === undefined) return depth === 2 ? current : undefined;
+    current = child;
+  }
+  return current;
 }

@@ -169,14 +169,38 @@ export async function runProbeRound(
       );
       return;
     }
-    const plan = cheapPlan(config);
+    let plan;
+    try {
+      plan = cheapPlan(config);
+    } catch (error) {
+      // A structurally broken config (a foreign producer): its own problem, not the run's.
+      endedCheap++;
+      const detail = error instanceof Error ? error.message : 'malformed config';
+      report(
+        target,
+        failedAt(PROBE_STAGES.resolve, failure(PROBE_ERROR_CODES.configInvalid, detail)),
+        probedAt,
+      );
+      return;
+    }
     const cheap = await cheapStage(plan, options.cheap);
     if (!cheap.passed) {
       endedCheap++;
       report(target, failedAt(cheap.stage, cheap.failure, cheap.measurements), probedAt);
       return;
     }
-    const outbound = coreOutbound(config, options.outbound);
+    let outbound;
+    try {
+      outbound = coreOutbound(config, options.outbound);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : 'malformed config';
+      report(
+        target,
+        failedAt(PROBE_STAGES.proxy, failure(PROBE_ERROR_CODES.configInvalid, detail), cheap.measurements),
+        probedAt,
+      );
+      return;
+    }
     if (isCoreRejection(outbound)) {
       report(
         target,

@@ -1,0 +1,164 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
+import { Kafka, logLevel } from 'kafkajs';
+import { loadConfig } from '../shared/config/load-config.ts';
+import { startHealthServer } from '../shared/health/health-server.ts';
+import { createAvroValueCodec } from '../shared/kafka/avro-value-codec.ts';
+import { createKafkaEventLog } from '../shared/kafka/kafka-event-log.ts';
+import {
+  createEventCodec,
+  createSchemaRegistryClient,
+  registerEventSchemas,
+} from '../shared/kafka/schema-registry.ts';
+import { ensureTopics } from '../shared/kafka/topics.ts';
+import { defaultCodec } from '../shared/kafka/value-codec.ts';
+import { createLogger } from '../shared/logger.ts';
+import { createMetricsRegistry } from '../shared/metrics/metrics-registry.ts';
+import { stopOnSignals } from '../shared/runtime/shutdown.ts';
+import { createCoreReaper } from './core-reaper.ts';
+import { parseProberArgs } from './prober-args.ts';
+import { proberName, proberTopicSpecs } from './prober-topics.ts';
+import { startProber } from './prober.ts';
+
+/**
+ * The prober service (distributed mode): owns its share of configs.current.v1 through its
+ * vantage's consumer group, probes due configs in budgeted runs (cheap stage, then sing-box)
+ * and appends every probe to configs.probed.v1 (Avro, schema registry). /live, /ready and
+ * /metrics on SUBMERGE_METRICS_PORT. SIGTERM/SIGINT kill the running cores, publish what
+ * finished, leave the group and exit 0; no sing-box process outlives it.
+ */
+async function main(): Promise<void> {
+  let config;
+  let args;
+  try {
+    config = loadConfig(process.env);
+    args = parseProberArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`prober: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  const brokers = config.SUBMERGE_KAFKA_BROKERS ?? [];
+  const registryUrl = config.SUBMERGE_SCHEMA_REGISTRY_URL;
+  const singBoxBin = args.singBoxBin ?? config.SUBMERGE_SINGBOX_BIN;
+  if (brokers.length === 0 || registryUrl === undefined || singBoxBin === undefined) {
+    process.stderr.write(
+      'prober: SUBMERGE_KAFKA_BROKERS, SUBMERGE_SCHEMA_REGISTRY_URL and SUBMERGE_SINGBOX_BIN (or --singbox-bin) are required\n',
+    );
+    process.exit(2);
+  }
+
+  const logger = createLogger({ service: 'prober', level: config.SUBMERGE_LOG_LEVEL }).child({
+    instance: args.instanceId,
+    vantage: args.vantage,
+  });
+  const registry = createMetricsRegistry({ service: 'prober' });
+  const prefix = config.SUBMERGE_TOPIC_PREFIX;
+  const { topics, specs, eventSpecs } = proberTopicSpecs({
+    prefix,
+    version: config.SUBMERGE_TOPICS_VERSION,
+    vantage: args.vantage,
+  });
+  const group = args.group ?? proberName(prefix, args.vantage);
+
+  // One trust store for every check: the system roots plus --ca-file, for Node and, through
+  // SSL_CERT_FILE, for sing-box (which reads only that file when it is set).
+  const workDir = await mkdtemp(join(tmpdir(), 'submerge-prober-'));
+  let ca: string[] | undefined;
+  let coreEnv: Record<string, string> | undefined;
+  if (args.caFile !== undefined) {
+    ca = [...rootCertificates, await readFile(args.caFile, 'utf8')];
+    const bundle = join(workDir, 'ca-bundle.pem');
+    await writeFile(bundle, ca.join('\n'));
+    coreEnv = { SSL_CERT_FILE: bundle };
+  }
+
+  const admin = new Kafka({
+    clientId: `prober.${args.instanceId}.admin`,
+    brokers,
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const { drift } = await ensureTopics(admin, specs);
+    for (const d of drift) logger.warn(d, 'topic differs from the catalogue');
+  } finally {
+    await admin.disconnect();
+  }
+  const schemaRegistry = createSchemaRegistryClient({
+    url: registryUrl,
+    clientId: `prober.${args.instanceId}`,
+  });
+  const registered = await registerEventSchemas(schemaRegistry, eventSpecs);
+  const codec = createAvroValueCodec({
+    eventCodec: createEventCodec({ registry: schemaRegistry, registered }),
+    specs: eventSpecs,
+    fallback: defaultCodec,
+  });
+  const log = createKafkaEventLog({ brokers, clientId: `prober.${args.instanceId}`, codec, logger });
+  const reaper = createCoreReaper();
+
+  const prober = await startProber({
+    log,
+    topics,
+    group,
+    reaper,
+    logger,
+    registry,
+    settings: {
+      vantage: args.vantage,
+      instanceId: args.instanceId,
+      budget: args.budget,
+      schedule: args.schedule,
+      scope: args.scope,
+      testUrl: args.testUrl,
+      acceptStatus: args.acceptStatus,
+      cheapTimeoutMs: args.cheapTimeoutMs,
+      proxyTimeoutMs: args.proxyTimeoutMs,
+      coreBin: singBoxBin,
+      coreLimits: args.coreLimits,
+      runIntervalMs: args.runIntervalMs,
+      idleMs: args.idleMs,
+      ...(ca === undefined ? {} : { ca }),
+      ...(coreEnv === undefined ? {} : { coreEnv }),
+    },
+  });
+  const health = await startHealthServer({
+    registry,
+    checks: { ready: () => prober.ready() },
+    host: config.SUBMERGE_HTTP_HOST,
+    port: config.SUBMERGE_METRICS_PORT ?? 0,
+  });
+  logger.info(
+    { health: health.url, group, topics, testUrl: args.testUrl.href, scope: args.scope },
+    'prober started',
+  );
+
+  const cleanup = async (): Promise<void> => {
+    await log.close().catch(() => undefined);
+    await health.close().catch(() => undefined);
+    await rm(workDir, { recursive: true, force: true });
+  };
+  stopOnSignals(
+    [
+      {
+        async stop() {
+          await prober.stop();
+          await cleanup();
+        },
+      },
+    ],
+    { logger },
+  );
+  try {
+    await prober.done;
+  } catch (error) {
+    logger.fatal({ err: error }, 'prober failed');
+    reaper.killAll();
+    await cleanup();
+    process.exit(1);
+  }
+}
+
+await main();
