@@ -97,11 +97,11 @@ describe('probe stages against loopback servers run by sing-box', () => {
 
   it('measures TCP connect and TLS handshake in the cheap stage where the config uses them', () => {
     expect(results.get('trojan')).toMatchObject({
-      connectMs: expect.any(Number),
-      tlsHandshakeMs: expect.any(Number),
+      connectMs: expect.any(Number) as number,
+      tlsHandshakeMs: expect.any(Number) as number,
     });
     expect(results.get('shadowsocks-2022')).toMatchObject({
-      connectMs: expect.any(Number),
+      connectMs: expect.any(Number) as number,
       tlsHandshakeMs: null,
     });
     // QUIC: nothing cheap to measure, sing-box is the first real contact.
