@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import {
+  configHistoryRequest,
+  configUnknown,
+  shapeConfigHistory,
+} from '../../../../services/core/analytics/config-history.ts';
+import { overviewRequest, shapeOverview } from '../../../../services/core/analytics/overview.ts';
+import { sourcePoint } from '../../../../services/core/analytics/source-history.ts';
+import { percentiles, ratio } from '../../../../services/core/analytics/values.ts';
+
+const NOW = Date.UTC(2026, 5, 15);
+
+describe('analytics shaping', () => {
+  it('reports no rate and no percentiles rather than zeros when nothing happened', () => {
+    expect(ratio(0, 0)).toBeNull();
+    expect(percentiles([null, null, null], 0)).toBeNull();
+    expect(percentiles([1, 2, 3], 3)).toEqual({ p50: 1, p95: 2, p99: 3 });
+    expect(sourcePoint(undefined)).toEqual({
+      fetches: 0,
+      failures: 0,
+      notModified: 0,
+      successRate: null,
+      latencyMs: null,
+      snapshots: 0,
+      configs: null,
+      added: 0,
+      removed: 0,
+    });
+    expect(
+      sourcePoint({
+        t: 0,
+        fetches: '4',
+        failures: '1',
+        not_modified: '0',
+        latency_samples: 2,
+        latency_ms: [10, 20, 30],
+        snapshots: '0',
+        configs_last: 0,
+        configs_min: 0,
+        configs_max: 0,
+        added: '0',
+        removed: '0',
+      }),
+    ).toMatchObject({ fetches: 4, successRate: 0.75, latencyMs: { p50: 10 }, configs: null });
+  });
+
+  it('ranks sources with deterministic tie-breaks: more evidence first, then the id', () => {
+    const overview = shapeOverview(overviewRequest({ limit: 2, minFetches: 1 }, NOW), {
+      totals: [{ sources: '4', fetches: '30', failures: '3', snapshots: '0' }],
+      configs: [{ configs: '5' }],
+      protocols: [
+        { t: '1000', protocol: 'vless', configs: '3', sources: '2' },
+        { t: '1000', protocol: 'ss', configs: '1', sources: '1' },
+      ],
+      reliability: [
+        { source_id: 'b', fetches: '10', failures: '0' },
+        { source_id: 'a', fetches: '10', failures: '0' },
+        { source_id: 'c', fetches: '20', failures: '0' },
+        { source_id: 'd', fetches: '5', failures: '5' },
+      ],
+      contribution: [
+        { source_id: 'a', configs: '3', unique_configs: '1' },
+        { source_id: 'b', configs: '4', unique_configs: '1' },
+        { source_id: 'c', configs: '2', unique_configs: '0' },
+      ],
+      mirrors: [],
+    });
+    expect(overview.reliability.top.map((s) => s.sourceId)).toEqual(['c', 'a']);
+    expect(overview.reliability.bottom.map((s) => s.sourceId)).toEqual(['d', 'c']);
+    expect(overview.uniqueContribution.top.map((s) => s.sourceId)).toEqual(['b', 'a']);
+    expect(overview.uniqueContribution.bottom.map((s) => s.sourceId)).toEqual(['c', 'b']);
+    expect(overview.totals).toMatchObject({
+      successRate: 0.9,
+      configs: 5,
+      carried: 9,
+      duplicateRatio: 1 - 5 / 9,
+    });
+    expect(overview.protocolMix).toEqual([
+      { t: '1970-01-01T00:00:01.000Z', configs: 4, protocols: { vless: 3, ss: 1 } },
+    ]);
+  });
+
+  it('knows an unknown config, and a config a tombstone removed from the merged set', () => {
+    expect(
+      configUnknown({ seen: [{ first_seen: null, last_seen: null, rows: '0' }], identity: [], current: [] }),
+    ).toBe(true);
+    const history = shapeConfigHistory(configHistoryRequest({ fingerprint: 'ab'.repeat(32) }, NOW), {
+      seen: [{ first_seen: '1000', last_seen: '2000', rows: '2' }],
+      identity: [{ protocol: 'vless', server: 'x', port: 443 }],
+      current: [{ deleted: true, source_ids: ['a'], since: '3000' }],
+      series: [],
+      totals: [],
+      sources: [],
+    });
+    expect(history).toMatchObject({
+      firstSeen: '1970-01-01T00:00:01.000Z',
+      current: { inMergedSet: false, sources: [], since: '1970-01-01T00:00:03.000Z' },
+      totals: { sources: 0, uptime: null, latencyMs: null },
+    });
+  });
+});
