@@ -242,7 +242,12 @@ describe('prober service on Kafka', () => {
     const before = (await readProbed()).filter((e) => e.value.vantage === 'it-a').length;
     const restartedAt = Date.now();
     const restarted = await start('it-a');
-    await waitFor(async () => restarted.ready(), Boolean, 60_000, 'the restarted prober to load its share');
+    await waitFor(
+      () => Promise.resolve(restarted.ready()),
+      Boolean,
+      60_000,
+      'the restarted prober to load its share',
+    );
     const working = lab.working[0];
     if (working === undefined) throw new Error('lab without working configs');
     expect(restarted.history(fingerprintOf(working.name))).toMatchObject({ last: 'pass', streak: 1 });
@@ -273,7 +278,7 @@ describe('prober service on Kafka', () => {
     const fingerprint = fingerprintOf('late vmess');
     await log.append([{ topic: topics.current, key: fingerprint, value: null }]);
     await waitFor(
-      async () => prober?.history(fingerprint),
+      () => Promise.resolve(prober?.history(fingerprint)),
       (h) => h === undefined,
       30_000,
       'the history to be dropped',
