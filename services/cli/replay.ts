@@ -89,7 +89,7 @@ export async function executeReplay(plan: ReplayPlan, deps: ReplayDeps): Promise
         offset,
       }),
     );
-    await log.setCommittedOffsets(step.group, offsets);
+    await resetGroup(log, step.group, offsets, `${step.group}.${instance}.reset`);
     report(
       `${step.kind}: group ${step.group} reset to ${describeStart(step.start)}, ${tombstoned.get(step.group) ?? 0} state keys cleared`,
     );
@@ -162,6 +162,31 @@ export async function executeReplay(plan: ReplayPlan, deps: ReplayDeps): Promise
     return { steps, currentTombstones, seconds: (performance.now() - started) / 1000 };
   } finally {
     await Promise.allSettled([...runs.values()].map((r) => r.run.stop()));
+  }
+}
+
+/**
+ * Moves an idle group's committed offsets with a transactional commit: the same effect as
+ * setCommittedOffsets without its group join and fetch long-poll (seconds per group on Kafka).
+ */
+async function resetGroup(
+  log: EventLog,
+  group: string,
+  offsets: readonly TopicPartitionOffset[],
+  transactionalId: string,
+): Promise<void> {
+  const writer = await log.transactionalWriter(transactionalId);
+  try {
+    const tx = await writer.begin();
+    try {
+      await tx.commitOffsets(group, offsets);
+      await tx.commit();
+    } catch (error) {
+      await tx.abort().catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    await writer.close();
   }
 }
 

@@ -217,7 +217,7 @@ export function createKafkaEventLog({
   const endOffsets = async (topic: string): Promise<Map<number, string>> => {
     const client = await adminClient();
     // kafkajs' admin lists offsets read_committed: these are last stable offsets.
-    const offsets = await client.fetchTopicOffsets(topic);
+    const offsets = await topicOffsets(client, topic);
     return new Map(offsets.map((o) => [o.partition, o.high]));
   };
 
@@ -313,7 +313,7 @@ export function createKafkaEventLog({
 
   const readToEnd = async (topic: string, { partitions, onRecords }: ReadToEndOptions): Promise<void> => {
     const client = await adminClient();
-    const offsets = await client.fetchTopicOffsets(topic);
+    const offsets = await topicOffsets(client, topic);
     const wanted = new Set(partitions ?? offsets.map((o) => o.partition));
     // Per wanted partition, the offset of the last record to read (end - 1), when there is one.
     const lastToRead = new Map<number, bigint>();
@@ -559,4 +559,21 @@ function messageBytes(message: Message): number {
   }
   // Per-record overhead in a v2 batch: varints for lengths, offset and timestamp deltas.
   return length(message.key) + length(message.value) + headers + 24;
+}
+
+/**
+ * admin.fetchTopicOffsets, tolerant of a topic created moments ago: while kafkajs' cached
+ * metadata has no leader for its partitions it sends no request and fails with a TypeError on
+ * the empty answer. Refreshing the topic's metadata and asking again fixes it within a few tries.
+ */
+async function topicOffsets(client: Admin, topic: string): ReturnType<Admin['fetchTopicOffsets']> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await client.fetchTopicOffsets(topic);
+    } catch (error) {
+      if (!(error instanceof TypeError) || attempt >= 20) throw error;
+      await client.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(50 * attempt, 500)));
+    }
+  }
 }

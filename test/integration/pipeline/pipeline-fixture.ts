@@ -34,8 +34,8 @@ export interface PipelineFixture {
     options?: { parser?: ParserSettings; instance?: string; topics?: PipelineTopics },
   ): Promise<StartedProcessor>;
   appendFetched(events: readonly SourceFetched[]): Promise<void>;
-  /** configs.current folded to its latest value per key (what a compacted read gives). */
-  readCurrent(topic?: string): Promise<Map<string, ConfigCurrent>>;
+  /** configs.current of a generation (default: the fixture's) folded to its latest value per key. */
+  readCurrent(generation?: PipelineTopics): Promise<Map<string, ConfigCurrent>>;
   readAll(topic: string): Promise<LogRecord[]>;
   cleanup(): Promise<void>;
 }
@@ -65,6 +65,14 @@ export async function pipelineFixture(name = 'it-pipe'): Promise<PipelineFixture
   const log = await open(topics);
   const kafka = new Kafka({ clientId: 'submerge-test', brokers: [...brokers], logLevel: logLevel.NOTHING });
   const runs: StartedProcessor[] = [];
+  const generationLogs = new Map<string, EventLog>();
+  const logOf = async (t: PipelineTopics): Promise<EventLog> => {
+    const known = generationLogs.get(t.version);
+    if (known !== undefined) return known;
+    const opened = await open(t);
+    generationLogs.set(t.version, opened);
+    return opened;
+  };
   const versions = new Set<PipelineTopics>([topics]);
 
   const readAll = async (topic: string): Promise<LogRecord[]> => {
@@ -81,9 +89,9 @@ export async function pipelineFixture(name = 'it-pipe'): Promise<PipelineFixture
     kafka,
     async start(kind, options = {}) {
       const t = options.topics ?? topics;
-      if (!versions.has(t)) versions.add(t);
+      versions.add(t);
       const started = await startPipelineProcessor(kind, {
-        log: t === topics ? log : await open(t),
+        log: t === topics ? log : await logOf(t),
         topics: t,
         instance: options.instance ?? '0',
         logger,
@@ -95,8 +103,13 @@ export async function pipelineFixture(name = 'it-pipe'): Promise<PipelineFixture
     },
     appendFetched: (events) =>
       log.append(events.map((e) => ({ topic: topics.fetched, key: e.sourceId, value: e }))),
-    async readCurrent(topic = topics.current) {
-      return latestByKey(await readAll(topic)) as Map<string, ConfigCurrent>;
+    async readCurrent(generation = topics) {
+      // Each generation's topics have their own registry subjects: read them with a log that knows them.
+      versions.add(generation);
+      const reader = generation === topics ? log : await logOf(generation);
+      const out: LogRecord[] = [];
+      await reader.readToEnd(generation.current, { onRecords: (records) => void out.push(...records) });
+      return latestByKey(out) as Map<string, ConfigCurrent>;
     },
     readAll,
     async cleanup() {
