@@ -57,6 +57,19 @@ export const ENV_SCHEMA = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /** Detector: webhook that receives anomaly alerts (JSON POST with `text` and `alert`); none are sent when unset. */
+  SUBMERGE_ALERT_WEBHOOK_URL: z.url().optional(),
+  /** Detector: after an alert for a (source, kind), further openings of it stay silent this long unless worse. */
+  SUBMERGE_ALERT_COOLDOWN: z
+    .string()
+    .regex(/^(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?$/)
+    .refine((s) => s !== '', 'a duration such as 1h')
+    .default('1h'),
+  SUBMERGE_ALERT_MIN_SEVERITY: z.enum(['info', 'warning', 'critical']).default('warning'),
+  SUBMERGE_ALERT_NOTIFY_RESOLVED: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
   /** Read API: bootstrap keys `id:role:sha256hex,...` (hashes only; further keys are events). */
   SUBMERGE_API_KEYS: z.string().optional(),
   /** Read API: `open` serves subscriptions and data without a key; `key` needs a reader key. */
@@ -71,6 +84,8 @@ export const ENV_SCHEMA = z.object({
   SUBMERGE_SINGBOX_FEATURES: csv.default(['wireguard']),
   /** Read API: memory for rendered subscriptions (MiB). */
   SUBMERGE_RENDER_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(64),
+  /** Read API: trust X-Forwarded-For from these proxies (`true`, or comma-separated addresses/CIDRs) for client addresses. */
+  SUBMERGE_TRUST_PROXY: z.string().max(1000).default('false'),
 });
 
 export type EnvConfig = z.infer<typeof ENV_SCHEMA>;
