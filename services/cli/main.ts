@@ -4,6 +4,7 @@ import { EMIT_TARGET_LIST, type EmitTarget } from '../core/emit/index.ts';
 import { FINGERPRINT_POLICY_LIST, type FingerprintPolicy } from '../core/identity/index.ts';
 import { convert, summaryLine, type ConvertInput } from './convert.ts';
 import { registerCatalogCommand } from './catalog-command.ts';
+import { registerMigrateCommand } from './migrate-command.ts';
 import { registerReplayCommand } from './replay-command.ts';
 
 /**
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
   // Pipeline operations: these talk to Kafka and the registry named by the SUBMERGE_* environment.
   registerCatalogCommand(program);
   registerReplayCommand(program);
+  registerMigrateCommand(program);
   return program;
 }
 
