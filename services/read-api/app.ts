@@ -25,12 +25,13 @@ export type { ReadApiDeps } from './context.ts';
  * and no per-request access log — at tens of thousands of polls a second the log would cost
  * more than the answers; latency and status go to the metrics instead, errors to the log.
  */
-export function fastifyOptions(settings: Pick<ReadApiSettings, 'bodyLimitBytes'>) {
+export function fastifyOptions(settings: Pick<ReadApiSettings, 'bodyLimitBytes' | 'trustProxy'>) {
   return {
     bodyLimit: settings.bodyLimitBytes,
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
-    trustProxy: false,
+    // Behind a load balancer the rate limiter must see clients, not the balancer.
+    trustProxy: settings.trustProxy,
   } as const;
 }
 

@@ -23,10 +23,18 @@ export function readApiSettingsFrom(config: Readonly<EnvConfig>): ReadApiSetting
     },
     render: { singBox: { wireguard: features.has('wireguard'), naive: features.has('naive') } },
     cache: { ...DEFAULT_READ_API_SETTINGS.cache, maxBytes: config.SUBMERGE_RENDER_CACHE_MB * 1024 * 1024 },
+    trustProxy: trustProxyFrom(config.SUBMERGE_TRUST_PROXY),
     rateLimit: {
       windowMs: 60_000,
       anonymous: config.SUBMERGE_RATE_LIMIT_PER_MINUTE,
       perKey: config.SUBMERGE_RATE_LIMIT_KEY_PER_MINUTE,
     },
   });
+}
+
+function trustProxyFrom(text: string): boolean | string {
+  const value = text.trim();
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  return value;
 }

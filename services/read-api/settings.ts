@@ -29,6 +29,8 @@ export interface ReadApiSettings {
     readonly perKey: number;
   };
   readonly bodyLimitBytes: number;
+  /** Fastify's trustProxy: false, true, or the proxies' addresses/CIDRs (client address = X-Forwarded-For). */
+  readonly trustProxy: boolean | string;
   /** Page size of /configs when the client gives none, and the largest it may ask for. */
   readonly paging: { readonly defaultLimit: number; readonly maxLimit: number };
 }
@@ -42,5 +44,6 @@ export const DEFAULT_READ_API_SETTINGS: Omit<ReadApiSettings, 'instanceId'> = {
   cache: { maxEntries: 1_000, maxBytes: 64 * 1024 * 1024 },
   rateLimit: { windowMs: 60_000, anonymous: 600, perKey: 6_000 },
   bodyLimitBytes: 64 * 1024,
+  trustProxy: false,
   paging: { defaultLimit: 100, maxLimit: 1_000 },
 };

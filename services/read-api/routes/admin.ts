@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiKey, SourceCatalogEntry, SubscriptionPreset } from '../../generated/events.ts';
+import { CATALOG_ISSUE_CODES } from '../../core/catalog/catalog-issue.ts';
 import { parseCatalog } from '../../core/catalog/parse-catalog.ts';
 import { toCatalogPayload } from '../../core/catalog/catalog-changes.ts';
 import { SOURCE_FORMAT_LIST } from '../../core/catalog/source-format.ts';
@@ -145,6 +146,16 @@ export function adminRoutes(app: FastifyInstance, ctx: ReadApiContext): void {
           throw new ApiError('CATALOG_ENTRY_INVALID', result.issues[0]?.message, { issues: result.issues });
         const parsed = result.catalog.sources[0];
         if (parsed === undefined) throw new ApiError('CATALOG_ENTRY_INVALID');
+        // Another source fetching the same URL would fetch it twice: the catalog file refuses that too.
+        for (const other of ctx.state.sources().values()) {
+          const shared = other.id === id ? undefined : other.urls.find((u) => parsed.urls.includes(u));
+          if (shared !== undefined) {
+            const message = `${shared} is already a URL of source ${other.id}`;
+            throw new ApiError('CATALOG_ENTRY_INVALID', message, {
+              issues: [{ code: CATALOG_ISSUE_CODES.duplicateUrl, path: 'urls', message }],
+            });
+          }
+        }
         const payload = toCatalogPayload(parsed, existing?.allowPrivateAddresses ?? false);
         await ctx.publisher.catalogEntry({ metadata: ctx.publisher.metadata(), ...payload });
         reply.code(existing === undefined ? 201 : 200);

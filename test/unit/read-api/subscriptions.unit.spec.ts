@@ -119,6 +119,38 @@ describe('read API app over the in-process event log', () => {
     );
   });
 
+  it('refuses a source whose URL another source already fetches', async () => {
+    const answer = await api.app.inject({
+      method: 'PUT',
+      url: '/admin/sources/copycat',
+      headers: { authorization: `Bearer ${ADMIN.text}` },
+      payload: { urls: ['https://src-a.example.org/sub.txt'] },
+    });
+    expect(answer.statusCode).toBe(400);
+    expect(
+      answer.json<{ error: { code: string; details: { issues: { code: string }[] } } }>().error,
+    ).toMatchObject({
+      code: 'CATALOG_ENTRY_INVALID',
+      details: { issues: [{ code: 'DUPLICATE_URL' }] },
+    });
+  });
+
+  it('takes the client address from X-Forwarded-For only behind a trusted proxy', async () => {
+    const behind = await startReadApi({
+      log,
+      settings: { trustProxy: '127.0.0.1', rateLimit: { windowMs: 60_000, anonymous: 1, perKey: 100 } },
+    });
+    try {
+      const from = (ip: string) => behind.app.inject({ url: '/sources', headers: { 'x-forwarded-for': ip } });
+      expect((await from('203.0.113.1')).statusCode).toBe(200);
+      // Another client behind the same proxy has its own budget; the first one is spent.
+      expect((await from('203.0.113.2')).statusCode).toBe(200);
+      expect((await from('203.0.113.1')).statusCode).toBe(429);
+    } finally {
+      await behind.close();
+    }
+  });
+
   it('needs a reader key for data routes when read auth is on', async () => {
     const closed = await startReadApi({ log, settings: { readAuth: 'key' } });
     try {
