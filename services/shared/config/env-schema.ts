@@ -86,8 +86,6 @@ export const ENV_SCHEMA = z.object({
   SUBMERGE_RENDER_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(64),
   /** Read API: trust X-Forwarded-For from these proxies (`true`, or comma-separated addresses/CIDRs) for client addresses. */
   SUBMERGE_TRUST_PROXY: z.string().max(1000).default('false'),
-  /** Read API: trust X-Forwarded-For from these proxies (`true`, or comma-separated addresses/CIDRs) for client addresses. */
-  SUBMERGE_TRUST_PROXY: z.string().max(1000).default('false'),
 });
 
 export type EnvConfig = z.infer<typeof ENV_SCHEMA>;
