@@ -208,7 +208,7 @@ const CORE_MESSAGE_CODES: readonly (readonly [RegExp, ProbeErrorCode])[] = [
   [/connection refused/i, C.connectionRefused],
   [/no route to host|host is unreachable/i, C.hostUnreachable],
   [/network is unreachable/i, C.networkUnreachable],
-  [/no such host|lookup .*(?:failed|no answer)|dns: /i, C.dnsNotFound],
+  [/no such host|NXDOMAIN|lookup .*(?:failed|no answer)|dns: /i, C.dnsNotFound],
   [/dial tcp .*(?:i\/o timeout|deadline exceeded)/i, C.connectTimeout],
   [/timeout|deadline exceeded|no recent network activity/i, C.proxyTimeout],
   [/connection reset|broken pipe|\bEOF\b|closed/i, C.proxyRejected],
