@@ -107,12 +107,16 @@ export function createEmbeddedEventLog({
     for (const topic of topics.values()) {
       if (!shapes.has(topic.name)) continue;
       const policy = retention(topic.name);
+      const floors = new Map<number, { floor: number; end: number }>();
       for (let partition = 0; partition < topic.partitions; partition += 1) {
         const end = ends.get(`${topic.name}\u0000${partition}`) ?? 0;
         if (end === 0) continue;
-        const floor = retentionFloor(policy, committed.get(topic.name)?.get(partition), end);
-        records += await restorePartition(topic, partition, end, floor, policy.latestPerKey === true);
+        floors.set(partition, {
+          end,
+          floor: retentionFloor(policy, committed.get(topic.name)?.get(partition), end),
+        });
       }
+      records += await restoreTopic(topic, floors, policy.latestPerKey === true);
     }
     inner.load([{ records: [], offsets }]);
     const report = {
@@ -125,44 +129,72 @@ export function createEmbeddedEventLog({
     return report;
   };
 
-  /** One partition: compacted topics whole (minus tombstones nobody needs), others from the floor. */
-  const restorePartition = async (
+  /** Compacted topics whole (minus tombstones nobody needs), others from each partition's floor. */
+  const restoreTopic = async (
     topic: LogTopic,
-    partition: number,
-    end: number,
-    floor: number,
+    floors: ReadonlyMap<number, { readonly floor: number; readonly end: number }>,
     latestPerKey: boolean,
   ): Promise<number> => {
-    const pages: (readonly PersistedRecord[])[] = [];
+    const held = new Map<number, PersistedRecord[]>();
+    const partitionsWhere = (
+      keep: (f: { floor: number; end: number }) => boolean,
+      from: (f: { floor: number }) => number,
+    ) => new Map([...floors].filter(([, f]) => keep(f)).map(([p, f]) => [p, from(f)]));
     if (topic.compacted) {
-      for await (const page of store.records({ topic: topic.name, partition })) {
+      const stored = await store.records({
+        topic: topic.name,
+        from: partitionsWhere(
+          () => true,
+          () => 0,
+        ),
+      });
+      for (const [partition, list] of stored) {
+        const floor = floors.get(partition)?.floor ?? 0;
         // A tombstone below every durable consumer's position deletes what no one holds any more.
-        pages.push(page.filter((r) => r.value !== null || Number(r.offset) >= floor));
+        held.set(
+          partition,
+          list.filter((r) => r.value !== null || Number(r.offset) >= floor),
+        );
       }
     } else {
-      if (latestPerKey && floor > 0) {
-        for await (const page of store.records({ topic: topic.name, partition, latestPerKey: true })) {
-          pages.push(page.filter((r) => Number(r.offset) < floor));
+      if (latestPerKey) {
+        const latest = await store.records({
+          topic: topic.name,
+          from: partitionsWhere(
+            (f) => f.floor > 0,
+            () => 0,
+          ),
+          latestPerKey: true,
+        });
+        for (const [partition, list] of latest) {
+          const floor = floors.get(partition)?.floor ?? 0;
+          held.set(
+            partition,
+            list.filter((r) => Number(r.offset) < floor),
+          );
         }
       }
-      if (floor < end) {
-        for await (const page of store.records({ topic: topic.name, partition, fromOffset: floor })) {
-          pages.push(page);
-        }
-      }
+      const pending = await store.records({
+        topic: topic.name,
+        from: partitionsWhere(
+          (f) => f.floor < f.end,
+          (f) => f.floor,
+        ),
+      });
+      for (const [partition, list] of pending) held.set(partition, [...(held.get(partition) ?? []), ...list]);
     }
-    const first = pages.find((p) => p.length > 0)?.[0];
-    const start = Math.min(floor, first === undefined ? end : Number(first.offset));
-    // Offsets below the first held record stay out of memory (and out of every read).
-    inner.skipTo(topic.name, partition, start);
-    inner.dropBefore(topic.name, partition, start);
     let count = 0;
-    for (const page of pages) {
-      if (page.length === 0) continue;
-      inner.load([{ records: page, offsets: [] }]);
-      count += page.length;
+    for (const [partition, { floor, end }] of floors) {
+      const list = held.get(partition) ?? [];
+      const first = list[0];
+      const start = Math.min(floor, first === undefined ? end : Number(first.offset));
+      // Offsets below the first held record stay out of memory (and out of every read).
+      inner.skipTo(topic.name, partition, start);
+      inner.dropBefore(topic.name, partition, start);
+      if (list.length > 0) inner.load([{ records: list, offsets: [] }]);
+      inner.skipTo(topic.name, partition, end);
+      count += list.length;
     }
-    inner.skipTo(topic.name, partition, end);
     return count;
   };
 

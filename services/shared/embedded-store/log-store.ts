@@ -12,12 +12,11 @@ export interface LogStoreOptions {
   readonly pageBytes?: number;
 }
 
-/** Which records of one partition a restore reads. */
+/** Which records of a topic a restore reads. */
 export interface RecordQuery {
   readonly topic: string;
-  readonly partition: number;
-  /** Only records at or after this offset (non-compacted topics). */
-  readonly fromOffset?: number;
+  /** Partitions to read, each from this offset on (0 for everything it holds). */
+  readonly from: ReadonlyMap<number, number>;
   /** Only the newest record of each key (the latest fetch statistics of each source). */
   readonly latestPerKey?: boolean;
 }
@@ -38,8 +37,8 @@ export interface LogStore {
   topics(): Promise<LogTopic[]>;
   endOffsets(): Promise<TopicPartitionOffset[]>;
   groupOffsets(): Promise<GroupOffset[]>;
-  /** The stored records of one partition in offset order, a page (bounded in bytes) at a time. */
-  records(query: RecordQuery): AsyncIterable<readonly PersistedRecord[]>;
+  /** The stored records of a topic's partitions, each partition in offset order; read in pages bounded in bytes. */
+  records(query: RecordQuery): Promise<Map<number, PersistedRecord[]>>;
 }
 
 interface Row {
@@ -68,6 +67,7 @@ interface RecordRow {
 }
 
 interface SlotRow {
+  readonly partition: number;
   readonly slot_key: string;
   readonly slot_offset: string;
   readonly bytes: string;
@@ -215,73 +215,85 @@ export function createLogStore(
       }));
     },
 
-    async *records({ topic, partition, fromOffset = 0, latestPerKey = false }) {
-      const params = { topic, partition, from: fromOffset };
-      const where = `topic = {topic:String} AND partition = {partition:UInt16} AND kind = 'record'
-        AND offset >= {from:UInt64}`;
-      // A light pass first (slots and sizes, no values) to cut the partition into pages that fit
-      // the byte budget, whatever the sizes of single records (fetched bodies reach megabytes).
+    async records({ topic, from, latestPerKey = false }) {
+      const out = new Map<number, PersistedRecord[]>();
+      if (from.size === 0) return out;
+      // Partitions and their floors are integers: written inline, they keep the query to one pass per topic.
+      const floors = [...from].map(([p, o]) => `partition = ${Math.trunc(p)}, ${Math.trunc(o)}`).join(', ');
+      const where = `topic = {topic:String} AND kind = 'record'
+        AND partition IN (${[...from.keys()].map((p) => Math.trunc(p)).join(', ')})
+        AND offset >= multiIf(${floors}, 0)`;
+      // A light pass first (slots and sizes, no values) cuts the topic into pages that fit the
+      // byte budget, whatever the sizes of single records (fetched bodies reach megabytes).
       const slots = await select<SlotRow>(
         latestPerKey
-          ? `SELECT slot_key, slot_offset, length(value) AS bytes FROM ${EMBEDDED_LOG_TABLE} FINAL
-             WHERE ${where} ORDER BY key, offset DESC LIMIT 1 BY key`
-          : `SELECT slot_key, slot_offset, length(value) AS bytes FROM ${EMBEDDED_LOG_TABLE} FINAL
-             WHERE ${where} ORDER BY slot_key, slot_offset`,
-        params,
+          ? `SELECT partition, slot_key, slot_offset, length(value) AS bytes FROM ${EMBEDDED_LOG_TABLE} FINAL
+             WHERE ${where} ORDER BY partition, key, offset DESC LIMIT 1 BY partition, key`
+          : `SELECT partition, slot_key, slot_offset, length(value) AS bytes FROM ${EMBEDDED_LOG_TABLE} FINAL
+             WHERE ${where} ORDER BY partition, slot_key, slot_offset`,
+        { topic },
       );
       if (latestPerKey) slots.sort(bySlot);
-      const pages: { first: SlotRow; last: SlotRow }[] = [];
-      let pageStart: SlotRow | undefined;
-      let previous: SlotRow | undefined;
-      let bytes = 0;
-      for (const slot of slots) {
-        const size = Number(slot.bytes);
-        if (pageStart !== undefined && previous !== undefined && bytes + size > pageBytes) {
-          pages.push({ first: pageStart, last: previous });
-          pageStart = undefined;
-          bytes = 0;
-        }
-        pageStart ??= slot;
-        previous = slot;
-        bytes += size;
-      }
-      if (pageStart !== undefined && previous !== undefined) pages.push({ first: pageStart, last: previous });
-      const wanted = latestPerKey ? new Set(slots.map((s) => `${s.slot_key}\u0000${s.slot_offset}`)) : null;
-
-      // Compacted partitions come in key order; the bus needs offset order, so they are sorted once read.
-      const held: PersistedRecord[] = [];
-      const keyed = slots.some((s) => s.slot_key !== '');
-      for (const page of pages) {
-        const rows = await select<RecordRow & { slot_key: string; slot_offset: string }>(
-          `SELECT slot_key, slot_offset, offset, key, value, tombstone, timestamp, headers
+      const wanted = latestPerKey ? new Set(slots.map(slotId)) : null;
+      for (const page of pagesOf(slots, pageBytes)) {
+        const rows = await select<RecordRow & SlotRow>(
+          `SELECT partition, slot_key, slot_offset, offset, key, value, tombstone, timestamp, headers
            FROM ${EMBEDDED_LOG_TABLE} FINAL
            WHERE ${where}
-             AND (slot_key, slot_offset) >= ({firstKey:String}, {firstOffset:UInt64})
-             AND (slot_key, slot_offset) <= ({lastKey:String}, {lastOffset:UInt64})
-           ORDER BY slot_key, slot_offset`,
+             AND (partition, slot_key, slot_offset) >= ({p0:UInt16}, {k0:String}, {o0:UInt64})
+             AND (partition, slot_key, slot_offset) <= ({p1:UInt16}, {k1:String}, {o1:UInt64})`,
           {
-            ...params,
-            firstKey: page.first.slot_key,
-            firstOffset: page.first.slot_offset,
-            lastKey: page.last.slot_key,
-            lastOffset: page.last.slot_offset,
+            topic,
+            p0: page.first.partition,
+            k0: page.first.slot_key,
+            o0: page.first.slot_offset,
+            p1: page.last.partition,
+            k1: page.last.slot_key,
+            o1: page.last.slot_offset,
           },
         );
-        const records = rows
-          .filter((r) => wanted === null || wanted.has(`${r.slot_key}\u0000${r.slot_offset}`))
-          .map((r) => toRecord(topic, partition, r));
-        if (keyed || latestPerKey) held.push(...records);
-        else if (records.length > 0) yield records;
+        for (const row of rows) {
+          if (wanted !== null && !wanted.has(slotId(row))) continue;
+          const partition = Number(row.partition);
+          const list = out.get(partition) ?? [];
+          list.push(toRecord(topic, partition, row));
+          out.set(partition, list);
+        }
       }
-      if (held.length > 0) {
-        held.sort((a, b) => Number(a.offset) - Number(b.offset));
-        yield held;
-      }
+      // Compacted partitions are stored in key order; the bus takes records in offset order.
+      for (const list of out.values()) list.sort((a, b) => Number(a.offset) - Number(b.offset));
+      return out;
     },
   };
 }
 
+/** Consecutive runs of slots whose values add up to at most `budget` bytes (at least one slot each). */
+function pagesOf(slots: readonly SlotRow[], budget: number): { first: SlotRow; last: SlotRow }[] {
+  const pages: { first: SlotRow; last: SlotRow }[] = [];
+  let first: SlotRow | undefined;
+  let last: SlotRow | undefined;
+  let bytes = 0;
+  for (const slot of slots) {
+    const size = Number(slot.bytes);
+    if (first !== undefined && last !== undefined && bytes + size > budget) {
+      pages.push({ first, last });
+      first = undefined;
+      bytes = 0;
+    }
+    first ??= slot;
+    last = slot;
+    bytes += size;
+  }
+  if (first !== undefined && last !== undefined) pages.push({ first, last });
+  return pages;
+}
+
+function slotId(slot: Pick<SlotRow, 'partition' | 'slot_key' | 'slot_offset'>): string {
+  return `${slot.partition}\u0000${slot.slot_key}\u0000${slot.slot_offset}`;
+}
+
 function bySlot(a: SlotRow, b: SlotRow): number {
+  if (a.partition !== b.partition) return Number(a.partition) - Number(b.partition);
   if (a.slot_key !== b.slot_key) return a.slot_key < b.slot_key ? -1 : 1;
   return Number(a.slot_offset) - Number(b.slot_offset);
 }
