@@ -52,7 +52,16 @@ export function readXrayOutbound(o: Obj, remarks?: string): EntryOutcome {
       if (uuid === undefined) return rejected(DIAGNOSTIC_CODES.missingField, `${protocol} outbound has no user id`);
       if (protocol === 'vmess') {
         return accepted(
-          { protocol: 'vmess', ...base, uuid, alterId: int(user['alterId']) ?? 0, cipher: str(user['security']) ?? 'auto', tls, transport },
+          compact({
+            protocol: 'vmess' as const,
+            ...base,
+            uuid,
+            alterId: int(user['alterId']) ?? 0,
+            cipher: str(user['security']) ?? 'auto',
+            tls,
+            transport,
+            packetEncoding: str(o['packetEncoding']) ?? str(user['packetEncoding']),
+          }),
           warnings,
         );
       }
