@@ -9,12 +9,26 @@ import type { YamlValue } from './yaml-flow.ts';
  * ignored (the outer ones win: SplitHTTPConfig.Build). Server-only settings are ignored
  * because they do not change what the client sends. Anything else mihomo has no key for
  * leaves the node out: dropping a padding or session setting changes the wire format.
+ *
+ * Default values: the model keeps `extra` as published (vectors.md V19), so a setting at its
+ * default is written in mihomo's spelling of that default wherever one reads back the same:
+ * `false` stays `false`, `""` stays `""`. A zero range is the one exception: Xray reads `0`
+ * as "use the default" but mihomo parses `"0"` as a literal zero (transport/xhttp ParseRange),
+ * so a zero range is left out (mihomo's default) and does not come back.
  */
 type Opts = { [key: string]: YamlValue | undefined };
 
-/** Xray key -> mihomo key, for string/range settings. */
-const STRING_KEYS: Readonly<Record<string, string>> = {
+/** Xray key -> mihomo key, for range settings (`"a-b"`, `"a"` or a number). */
+const RANGE_KEYS: Readonly<Record<string, string>> = {
   xPaddingBytes: 'x-padding-bytes',
+  sessionIDLength: 'session-length',
+  sessionLength: 'session-length',
+  uplinkChunkSize: 'uplink-chunk-size',
+  scMaxEachPostBytes: 'sc-max-each-post-bytes',
+  scMinPostsIntervalMs: 'sc-min-posts-interval-ms',
+};
+/** Xray key -> mihomo key, for plain string settings. */
+const STRING_KEYS: Readonly<Record<string, string>> = {
   xPaddingKey: 'x-padding-key',
   xPaddingHeader: 'x-padding-header',
   xPaddingPlacement: 'x-padding-placement',
@@ -27,15 +41,10 @@ const STRING_KEYS: Readonly<Record<string, string>> = {
   sessionKey: 'session-key',
   sessionIDTable: 'session-table',
   sessionTable: 'session-table',
-  sessionIDLength: 'session-length',
-  sessionLength: 'session-length',
   seqPlacement: 'seq-placement',
   seqKey: 'seq-key',
   uplinkDataPlacement: 'uplink-data-placement',
   uplinkDataKey: 'uplink-data-key',
-  uplinkChunkSize: 'uplink-chunk-size',
-  scMaxEachPostBytes: 'sc-max-each-post-bytes',
-  scMinPostsIntervalMs: 'sc-min-posts-interval-ms',
 };
 const BOOLEAN_KEYS: Readonly<Record<string, string>> = {
   xPaddingObfsMode: 'x-padding-obfs-mode',
@@ -72,19 +81,27 @@ export function xhttpExtraOpts(extraText: string): Opts | Rejection {
   const opts: Opts = {};
   for (const [key, value] of Object.entries(extra as Record<string, unknown>)) {
     if (IGNORED_KEYS.has(key) || value === null) continue;
+    const rangeKey = RANGE_KEYS[key];
+    if (rangeKey !== undefined) {
+      const range = rangeValue(value);
+      if (range === null)
+        return reject(C.unrepresentableValue, `xhttp extra ${key} is not a string or number`);
+      if (range !== undefined) opts[rangeKey] = range;
+      continue;
+    }
     const stringKey = STRING_KEYS[key];
     if (stringKey !== undefined) {
-      const text = rangeText(value);
-      if (text === null)
-        return reject(C.unrepresentableValue, `xhttp extra ${key} is not a string or number`);
-      if (text !== undefined) opts[stringKey] = text;
+      // A number where Xray wants a string is written as its text (mihomo reads text anyway).
+      if (typeof value === 'number' && Number.isFinite(value)) opts[stringKey] = String(value);
+      else if (typeof value === 'string') opts[stringKey] = value;
+      else return reject(C.unrepresentableValue, `xhttp extra ${key} is not a string`);
       continue;
     }
     const booleanKey = BOOLEAN_KEYS[key];
     if (booleanKey !== undefined) {
       if (typeof value !== 'boolean')
         return reject(C.unrepresentableValue, `xhttp extra ${key} is not a boolean`);
-      if (value) opts[booleanKey] = true;
+      opts[booleanKey] = value;
       continue;
     }
     if (key === 'headers') {
@@ -108,11 +125,17 @@ export function xhttpExtraOpts(extraText: string): Opts | Rejection {
   return opts;
 }
 
-/** Xray ranges are `"a-b"`, `"a"` or numbers; `0`/`""` mean "default" in Xray and mihomo alike. */
-function rangeText(value: unknown): string | undefined | null {
-  if (typeof value === 'number') return Number.isFinite(value) && value !== 0 ? String(value) : undefined;
+const ZERO_RANGE = /^\s*0\s*(-\s*0\s*)?$/;
+
+/**
+ * Xray ranges are `"a-b"`, `"a"` or numbers, written with their JSON type (mihomo reads a
+ * number into its string field). Zero (`0`, `"0"`, `"0-0"`) means "default" to Xray but a
+ * literal zero to mihomo, and `""` is mihomo's default: both are left out (undefined).
+ */
+function rangeValue(value: unknown): string | number | undefined | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value !== 0 ? value : undefined;
   if (typeof value !== 'string') return null;
-  return value === '' || value === '0' ? undefined : value;
+  return value === '' || ZERO_RANGE.test(value) ? undefined : value;
 }
 
 function stringMap(value: unknown): Record<string, string> | undefined {
@@ -134,10 +157,10 @@ function xmux(value: unknown): Opts | Rejection {
     if (v === null) continue;
     const mapped = XMUX_STRING_KEYS[key];
     if (mapped !== undefined) {
-      const text = rangeText(v);
-      if (text === null)
+      const range = rangeValue(v);
+      if (range === null)
         return reject(C.unrepresentableValue, `xhttp extra xmux.${key} is not a string or number`);
-      if (text !== undefined) out[mapped] = text;
+      if (range !== undefined) out[mapped] = range;
     } else if (key === 'hKeepAlivePeriod') {
       if (typeof v !== 'number' || !Number.isInteger(v))
         return reject(C.unrepresentableValue, 'xhttp extra xmux.hKeepAlivePeriod is not an integer');

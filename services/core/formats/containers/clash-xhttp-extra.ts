@@ -6,8 +6,16 @@ import { bool, int, isObj, str } from './values.ts';
  * kebab-case names (mihomo adapter/outbound/vless.go); the model keeps them as Xray's
  * `extra` JSON, so the same node reads alike from a link's `extra=` and from YAML.
  */
-const STRING_KEYS: Readonly<Record<string, string>> = {
+/** Range settings: Xray takes a number or `"a-b"`, so a bare integer becomes a number. */
+const RANGE_KEYS: Readonly<Record<string, string>> = {
   'x-padding-bytes': 'xPaddingBytes',
+  'session-length': 'sessionLength',
+  'uplink-chunk-size': 'uplinkChunkSize',
+  'sc-max-each-post-bytes': 'scMaxEachPostBytes',
+  'sc-min-posts-interval-ms': 'scMinPostsIntervalMs',
+};
+/** Plain strings: kept as text (Xray refuses a number for them), the empty string included. */
+const STRING_KEYS: Readonly<Record<string, string>> = {
   'x-padding-key': 'xPaddingKey',
   'x-padding-header': 'xPaddingHeader',
   'x-padding-placement': 'xPaddingPlacement',
@@ -16,14 +24,10 @@ const STRING_KEYS: Readonly<Record<string, string>> = {
   'session-placement': 'sessionPlacement',
   'session-key': 'sessionKey',
   'session-table': 'sessionTable',
-  'session-length': 'sessionLength',
   'seq-placement': 'seqPlacement',
   'seq-key': 'seqKey',
   'uplink-data-placement': 'uplinkDataPlacement',
   'uplink-data-key': 'uplinkDataKey',
-  'uplink-chunk-size': 'uplinkChunkSize',
-  'sc-max-each-post-bytes': 'scMaxEachPostBytes',
-  'sc-min-posts-interval-ms': 'scMinPostsIntervalMs',
 };
 const BOOLEAN_KEYS: Readonly<Record<string, string>> = {
   'x-padding-obfs-mode': 'xPaddingObfsMode',
@@ -50,9 +54,11 @@ export function xhttpExtraFromClash(opts: Obj): XhttpExtra {
   const dropped: string[] = [];
   for (const [key, value] of Object.entries(opts)) {
     if (OUTER_KEYS.has(key) || value === null || value === undefined) continue;
+    const rangeKey = RANGE_KEYS[key];
     const stringKey = STRING_KEYS[key];
     const booleanKey = BOOLEAN_KEYS[key];
-    if (stringKey !== undefined && str(value) !== undefined) extra[stringKey] = rangeValue(str(value) as string);
+    if (rangeKey !== undefined && str(value) !== undefined) extra[rangeKey] = rangeValue(str(value) as string);
+    else if (stringKey !== undefined && (value === '' || str(value) !== undefined)) extra[stringKey] = str(value) ?? '';
     else if (booleanKey !== undefined && bool(value) !== undefined) extra[booleanKey] = bool(value);
     else if (key === 'headers' && isObj(value)) extra['headers'] = stringMap(value);
     else if (key === 'reuse-settings' && isObj(value)) extra['xmux'] = reuse(value, dropped);

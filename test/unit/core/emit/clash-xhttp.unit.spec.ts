@@ -39,7 +39,7 @@ const CORPUS_EXTRA = JSON.stringify({
 });
 
 describe('xhttpExtraOpts', () => {
-  it('maps every client setting of a published extra to mihomo xhttp-opts keys, skipping defaults and server-only keys', () => {
+  it('maps every client setting of a published extra to mihomo xhttp-opts keys, keeping false and empty defaults, leaving out zero ranges and server-only keys', () => {
     expect(xhttpExtraOpts(CORPUS_EXTRA)).toEqual({
       'x-padding-obfs-mode': true,
       'x-padding-key': 'hash',
@@ -49,9 +49,30 @@ describe('xhttpExtraOpts', () => {
       'uplink-http-method': 'GET',
       'session-placement': 'header',
       'session-key': 'X-Upload-Token',
+      'session-table': '',
       'seq-placement': 'query',
       'seq-key': 'chunk_id',
+      'no-grpc-header': false,
       'reuse-settings': { 'max-concurrency': '12-24', 'c-max-reuse-times': '100' },
+    });
+  });
+
+  it('writes a zero range as mihomo\'s default (left out), since mihomo reads "0" as a literal zero', () => {
+    expect(
+      xhttpExtraOpts(
+        '{"scMaxEachPostBytes":0,"xPaddingBytes":"0","uplinkChunkSize":"0-0","scMinPostsIntervalMs":""}',
+      ),
+    ).toEqual({});
+    expect(xhttpExtraOpts('{"scMaxEachPostBytes":1000000,"xPaddingBytes":"100-1000"}')).toEqual({
+      'sc-max-each-post-bytes': 1000000,
+      'x-padding-bytes': '100-1000',
+    });
+  });
+
+  it('keeps a plain string setting that looks like a number or zero as text', () => {
+    expect(xhttpExtraOpts('{"xPaddingKey":"0","seqKey":"123"}')).toEqual({
+      'x-padding-key': '0',
+      'seq-key': '123',
     });
   });
 

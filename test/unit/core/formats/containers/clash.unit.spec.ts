@@ -89,6 +89,19 @@ describe('Clash / mihomo YAML', () => {
     expect(r.diagnostics).toMatchObject([{ code: 'DROPPED_FIELD', severity: 'warning', message: 'xhttp-opts mystery not kept' }]);
   });
 
+  it('keeps xhttp-opts plain string settings as text (numeric-looking and empty ones too) and false booleans as false', () => {
+    const r = clash(
+      `  - {name: x, type: vless, server: ${HOST}, port: 443, uuid: ${UUID}, tls: true, network: xhttp, xhttp-opts: {path: /x, x-padding-key: "123", seq-key: "0", session-table: "", no-grpc-header: false, session-length: 16-32}}`,
+    );
+    expect(r.configs[0]?.config).toMatchObject({
+      transport: {
+        type: 'xhttp',
+        extra: '{"xPaddingKey":"123","seqKey":"0","sessionTable":"","noGRPCHeader":false,"sessionLength":"16-32"}',
+      },
+    });
+    expect(r.diagnostics).toEqual([]);
+  });
+
   it('reads ss with the obfs plugin and ssr with the non-standard protocolparam / obfsparam keys', () => {
     const r = clash(
       [
