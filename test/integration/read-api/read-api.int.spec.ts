@@ -150,6 +150,47 @@ describe('read API on the real broker, over real HTTP', () => {
       expect(verdict.ok, verdict.output).toBe(true);
     });
 
+    it('serves filtered, limited, UA-picked and shared sing-box and Clash documents the real clients accept', async () => {
+      const { singBoxBin, mihomoBin } = componentEndpoints();
+      if (mihomoBin === undefined) throw new Error('mihomo is not built: run npm run infra:up');
+      const preset = await http(a.url, '/admin/presets', {
+        method: 'POST',
+        headers: { ...auth(ADMIN.text), 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'clash share',
+          format: 'clash',
+          query: { country: 'DE,NL,US', sort: 'name' },
+        }),
+      });
+      const sharePath = (preset.json() as { path: string }).path;
+      const singBox = [
+        '/sub/sing-box?limit=10&sort=name',
+        '/sub/sing-box?protocol=vless,hysteria2&dedupe=endpoint',
+        '/sub/sing-box?include=node%201&exclude=node%2012',
+      ];
+      const clash = [
+        '/sub/clash?limit=7&sort=score',
+        '/sub/clash?protocol=shadowsocksr,trojan&tier=premium',
+        sharePath,
+      ];
+      for (const path of singBox) {
+        const verdict = await singBoxCheck(singBoxBin, (await http(a.url, path)).text());
+        expect(verdict.ok, `${path}: ${verdict.output}`).toBe(true);
+      }
+      const sfa = await http(a.url, '/sub/auto?protocol=trojan', {
+        headers: { 'user-agent': 'SFA/1.11.0 (Android 14; sing-box 1.11.0)' },
+      });
+      expect((await singBoxCheck(singBoxBin, sfa.text())).ok).toBe(true);
+      for (const path of clash) {
+        const verdict = await mihomoTest(mihomoBin, (await http(a.url, path)).text());
+        expect(verdict.ok, `${path}: ${verdict.output}`).toBe(true);
+      }
+      const verge = await http(a.url, '/sub/auto?country=FR', {
+        headers: { 'user-agent': 'clash-verge/v2.0.4' },
+      });
+      expect((await mihomoTest(mihomoBin, verge.text())).ok).toBe(true);
+    });
+
     it('serves SIP008 with the Shadowsocks configs and Xray JSON', async () => {
       const sip = (await http(a.url, '/sub/sip008')).json() as { version: number; servers: unknown[] };
       expect(sip.version).toBe(1);
