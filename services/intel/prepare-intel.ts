@@ -49,7 +49,9 @@ export async function prepareIntel({
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const { created, drift } = await ensureTopics(admin, [...ensure]);
+    // Several processors' lists may name one topic (their shared outputs): one spec per name.
+    const wanted = new Map(ensure.map((spec) => [spec.name, spec]));
+    const { created, drift } = await ensureTopics(admin, [...wanted.values()]);
     if (created.length > 0) logger.info({ topics: created }, 'topics created');
     for (const d of drift) logger.warn(d, 'topic differs from the catalogue');
   } finally {
