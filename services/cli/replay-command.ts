@@ -8,6 +8,7 @@ import { createMetricsRegistry } from '../shared/metrics/metrics-registry.ts';
 import { openKafkaPipelineLog } from '../pipeline/kafka-pipeline-log.ts';
 import { parserSettings } from '../pipeline/processor-service.ts';
 import { executeReplay } from './replay.ts';
+import type { ReplayReport } from './replay.ts';
 import { planReplay, REPLAY_TARGET_LIST } from './replay-plan.ts';
 import type { ReplayTarget } from './replay-plan.ts';
 
@@ -17,6 +18,8 @@ interface ReplayFlags {
   readonly fromTimestamp?: number;
   readonly newTopicsSuffix?: string;
   readonly instance: string;
+  readonly embedded?: boolean;
+  readonly dataDir?: string;
 }
 
 export const REPLAY_EXIT_CODES = { ok: 0, failed: 1, usage: 2 } as const;
@@ -54,6 +57,11 @@ export function registerReplayCommand(program: Command): void {
       ).argParser(version),
     )
     .option('--instance <id>', 'names the replay transactional ids', 'replay')
+    .option('--embedded', "replay the embedded mode's data directory (npm start) instead of Kafka")
+    .option(
+      '--data-dir <dir>',
+      'the embedded data directory (default SUBMERGE_DATA_DIR, ./.data); implies --embedded',
+    )
     .action(async (flags: ReplayFlags) => {
       process.exitCode = await runReplay(flags);
     });
@@ -62,14 +70,17 @@ export function registerReplayCommand(program: Command): void {
 async function runReplay(flags: ReplayFlags): Promise<number> {
   let config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(
+      flags.dataDir === undefined ? process.env : { ...process.env, SUBMERGE_DATA_DIR: flags.dataDir },
+    );
   } catch (error) {
     process.stderr.write(`submerge replay: ${error instanceof Error ? error.message : String(error)}\n`);
     return REPLAY_EXIT_CODES.usage;
   }
+  const embedded = flags.embedded === true || flags.dataDir !== undefined;
   const brokers = config.SUBMERGE_KAFKA_BROKERS ?? [];
-  const registryUrl = config.SUBMERGE_SCHEMA_REGISTRY_URL;
-  if (brokers.length === 0 || registryUrl === undefined) {
+  const registryUrl = config.SUBMERGE_SCHEMA_REGISTRY_URL ?? '';
+  if (!embedded && (brokers.length === 0 || registryUrl === '')) {
     process.stderr.write(
       'submerge replay: SUBMERGE_KAFKA_BROKERS and SUBMERGE_SCHEMA_REGISTRY_URL are required\n',
     );
@@ -97,6 +108,18 @@ async function runReplay(flags: ReplayFlags): Promise<number> {
     destination: process.stderr,
     pretty: false,
   });
+  if (embedded) {
+    // Loaded on demand: the embedded mode brings chDB and the whole pipeline with it.
+    const { runEmbeddedReplay } = await import('../embedded/embedded-replay.ts');
+    try {
+      return printResult(
+        await runEmbeddedReplay(plan, { config, logger, instance: flags.instance, report: say }),
+        say,
+      );
+    } catch (error) {
+      return printFailure(error, say);
+    }
+  }
   const log = await openKafkaPipelineLog({
     brokers,
     registryUrl,
@@ -119,19 +142,27 @@ async function runReplay(flags: ReplayFlags): Promise<number> {
       instance: flags.instance,
       report: say,
     });
-    for (const step of result.steps) say(`${step.kind}: ${step.records} records reprocessed`);
-    say(`done in ${result.seconds.toFixed(1)} s`);
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    return REPLAY_EXIT_CODES.ok;
+    return printResult(result, say);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    say(
-      `failed${typeof code === 'string' ? ` (${code})` : ''}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    return REPLAY_EXIT_CODES.failed;
+    return printFailure(error, say);
   } finally {
     await log.close();
   }
+}
+
+function printResult(result: ReplayReport, say: (line: string) => void): number {
+  for (const step of result.steps) say(`${step.kind}: ${step.records} records reprocessed`);
+  say(`done in ${result.seconds.toFixed(1)} s`);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  return REPLAY_EXIT_CODES.ok;
+}
+
+function printFailure(error: unknown, say: (line: string) => void): number {
+  const code = (error as { code?: unknown }).code;
+  say(
+    `failed${typeof code === 'string' ? ` (${code})` : ''}: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  return REPLAY_EXIT_CODES.failed;
 }
 
 function isoTime(text: string): number {

@@ -25,8 +25,12 @@ export class ReplayError extends Error {
 export interface ReplayDeps {
   /** The pipeline's event log (Avro through the registry), topics of the plan's generation ensured. */
   readonly log: EventLog;
-  /** For group states and the pending-records probe, which the event log port does not offer. */
-  readonly kafka: Kafka;
+  /**
+   * Group states and pending records, which the event log port does not offer: on Kafka give
+   * `kafka` (or kafkaReplayGroups), the embedded mode gives its own (services/embedded).
+   */
+  readonly kafka?: Kafka;
+  readonly groups?: ReplayGroups;
   readonly logger: Logger;
   readonly registry: Registry;
   readonly parser?: ParserSettings;
@@ -35,6 +39,21 @@ export interface ReplayDeps {
   readonly progressIntervalMs?: number;
   /** One line per progress report and per phase. */
   readonly report?: (line: string) => void;
+}
+
+/** What a replay asks about consumer groups beyond the event log port. */
+export interface ReplayGroups {
+  /** Rejects with GROUP_ACTIVE while a service consumes as one of the groups. */
+  requireIdle(groups: readonly string[]): Promise<void>;
+  /** Records of `topic` the group has not consumed yet (on Kafka, transaction markers do not count). */
+  pending(topic: string, group: string): Promise<number>;
+}
+
+export function kafkaReplayGroups(kafka: Kafka): ReplayGroups {
+  return {
+    requireIdle: (groups) => requireIdleGroups(kafka, groups),
+    pending: (topic, group) => countPendingRecords(kafka, topic, group),
+  };
 }
 
 export interface StepReport {
@@ -59,20 +78,11 @@ export interface ReplayReport {
  * reporting progress, then tombstones what configs.current holds beyond the rebuilt state.
  */
 export async function executeReplay(plan: ReplayPlan, deps: ReplayDeps): Promise<ReplayReport> {
-  const {
-    log,
-    kafka,
-    logger,
-    registry,
-    instance = 'replay',
-    progressIntervalMs = 2000,
-    report = () => {},
-  } = deps;
+  const { log, logger, registry, instance = 'replay', progressIntervalMs = 2000, report = () => {} } = deps;
   const started = performance.now();
-  await requireIdleGroups(
-    kafka,
-    plan.steps.map((s) => s.group),
-  );
+  const groups = deps.groups ?? (deps.kafka === undefined ? undefined : kafkaReplayGroups(deps.kafka));
+  if (groups === undefined) throw new TypeError('executeReplay needs `groups` or `kafka`');
+  await groups.requireIdle(plan.steps.map((s) => s.group));
 
   const starts = new Map<string, Offsets>();
   const tombstoned = new Map<string, number>();
@@ -134,7 +144,7 @@ export async function executeReplay(plan: ReplayPlan, deps: ReplayDeps): Promise
         const idle = progress.processed === lastCommitted;
         lastCommitted = progress.processed;
         if (!isParser && (upstreamDone || plan.steps.length === 1) && (progress.lag === 0n || idle)) {
-          if ((await countPendingRecords(kafka, step.input, step.group)) === 0) break;
+          if ((await groups.pending(step.input, step.group)) === 0) break;
         }
         await new Promise((resolve) => setTimeout(resolve, progressIntervalMs));
       }
