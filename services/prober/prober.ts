@@ -213,7 +213,9 @@ export async function startProber({
       }));
       const at = now();
       const wait = Math.max(0, lastStart + settings.runIntervalMs - at);
-      const due = wait > 0 ? [] : pickDue(entries, at, settings.budget.maxConfigs, settings.schedule);
+      // Every due config, most urgent first: the run's budget decides how many go, and the
+      // rest are counted as deferred (they are still due next run).
+      const due = wait > 0 ? [] : pickDue(entries, at, Number.MAX_SAFE_INTEGER, settings.schedule);
       if (due.length === 0) {
         const next = Math.max(wait, earliestDue(entries, settings.schedule) - at);
         await waitForWake(Math.min(settings.idleMs, Math.max(10, next)));

@@ -56,6 +56,8 @@ let codec: ValueCodec;
 let log: EventLog;
 const logs: EventLog[] = [];
 const probers: Prober[] = [];
+/** The running prober of each vantage (start order is not completion order). */
+const running = new Map<string, Prober>();
 const reapers: CoreReaper[] = [];
 const coreConfigs: Readonly<Record<string, unknown>>[] = [];
 
@@ -119,6 +121,7 @@ async function start(vantage: string): Promise<Prober> {
     logger,
   });
   probers.push(prober);
+  running.set(vantage, prober);
   return prober;
 }
 
@@ -236,7 +239,7 @@ describe('prober service on Kafka', () => {
   });
 
   it('restores its history after a restart and does not probe the same configs again at once', async () => {
-    const [a] = probers;
+    const a = running.get('it-a');
     if (a === undefined) throw new Error('the previous test starts the probers');
     await a.stop();
     const before = (await readProbed()).filter((e) => e.value.vantage === 'it-a').length;
@@ -274,7 +277,7 @@ describe('prober service on Kafka', () => {
   });
 
   it('forgets a config and its history when configs.current tombstones it', async () => {
-    const prober = probers.at(-1);
+    const prober = running.get('it-a');
     const fingerprint = fingerprintOf('late vmess');
     await log.append([{ topic: topics.current, key: fingerprint, value: null }]);
     await waitFor(
