@@ -206,3 +206,64 @@ describe('scorer and detector on the real broker and registry', () => {
     expect(scorer.ready() && detector.ready()).toBe(true);
   });
 });
+
+describe('alert sender across failures and restarts', () => {
+  let fx: IntelFixture;
+  let hook: WebhookReceiver | undefined;
+
+  beforeEach(async () => {
+    fx = await intelFixture('it-alerts');
+  });
+
+  afterEach(async () => {
+    await fx.cleanup();
+    await hook?.close();
+    hook = undefined;
+  });
+
+  const sentEverything = async (): Promise<void> => {
+    const group = intelProcessorName(INTEL_KINDS.alerts, fx.topics);
+    await vi.waitFor(async () => {
+      const last = new Map<number, bigint>();
+      for (const r of await fx.readAll(fx.topics.anomalies)) last.set(r.partition, BigInt(r.offset) + 1n);
+      expect(last.size).toBeGreaterThan(0);
+      const committed = await fx.log.committedOffsets(group, fx.topics.anomalies);
+      for (const [p, next] of last) expect(BigInt(committed.get(p) ?? '0')).toBeGreaterThanOrEqual(next);
+    }, WAIT);
+  };
+
+  it('retries a receiver that fails, delivers once, and keeps the cool-down across a restart', async () => {
+    hook = await webhookReceiver((n) => (n < 2 ? 503 : 200));
+    const alerts = {
+      post: createWebhook({ url: hook.url }),
+      policy: { ...DEFAULT_ALERT_POLICY, cooldownMs: 60 * MIN },
+      backoffMs: 50,
+    };
+    const first = await fx.startDetector({ alerts });
+    const start = Date.now() - 60 * MIN;
+    const at = (i: number) => start + i * MIN;
+    await fx.append(fx.topics.snapshots, [
+      ...Array.from({ length: 6 }, (_, i) => ({ key: 'src-y', value: snapshot('src-y', i, at(i)) })),
+      { key: 'src-y', value: snapshot('src-y', 6, at(6), { container: 'html' }) },
+    ]);
+    await vi.waitFor(() => expect(hook?.bodies).toHaveLength(1), WAIT);
+    expect(hook.requests.map((r) => r.status)).toEqual([503, 503, 200]);
+    await sentEverything();
+    await first.stop();
+
+    // While it is down the source recovers and breaks again; after the restart the sender
+    // rebuilds its memory from the topic and stays silent: still inside the cool-down.
+    await fx.append(fx.topics.snapshots, [
+      { key: 'src-y', value: snapshot('src-y', 7, at(7)) },
+      { key: 'src-y', value: snapshot('src-y', 8, at(8)) },
+      { key: 'src-y', value: snapshot('src-y', 9, at(9), { container: 'html' }) },
+    ]);
+    await fx.startDetector({ alerts });
+    await vi.waitFor(async () => {
+      const anomalies = (await fx.readAll(fx.topics.anomalies)).map((r) => r.value as SourceAnomaly);
+      expect(anomalies.map((a) => a.state)).toEqual(['opened', 'resolved', 'opened']);
+    }, WAIT);
+    await sentEverything();
+    expect(hook.bodies).toHaveLength(1);
+  });
+});

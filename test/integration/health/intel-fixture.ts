@@ -121,18 +121,26 @@ export async function intelFixture(name = 'it-intel'): Promise<IntelFixture> {
 /** A webhook receiver on 127.0.0.1 that records every JSON body posted to it. */
 export interface WebhookReceiver {
   readonly url: string;
+  /** Bodies of the requests answered 2xx. */
   readonly bodies: unknown[];
+  /** Every request, with the status it got. */
+  readonly requests: { readonly status: number; readonly body: unknown }[];
   close(): Promise<void>;
 }
 
-export async function webhookReceiver(status = 200): Promise<WebhookReceiver> {
+/** `status(n)` answers the n-th request (from 0): e.g. fail the first two, then accept. */
+export async function webhookReceiver(status: (n: number) => number = () => 200): Promise<WebhookReceiver> {
   const bodies: unknown[] = [];
+  const requests: { status: number; body: unknown }[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      res.writeHead(status).end();
+      const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      const code = status(requests.length);
+      requests.push({ status: code, body });
+      if (code >= 200 && code < 300) bodies.push(body);
+      res.writeHead(code).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -140,6 +148,7 @@ export async function webhookReceiver(status = 200): Promise<WebhookReceiver> {
   return {
     url: `http://127.0.0.1:${port}/hook`,
     bodies,
+    requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
