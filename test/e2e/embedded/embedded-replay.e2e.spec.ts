@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFixtureServer } from '../../integration/fetcher/fixture-server.ts';
-import type { FixtureServer } from '../../integration/fetcher/fixture-server.ts';
+import type { FixtureServer, Route } from '../../integration/fetcher/fixture-server.ts';
 import { corpusSources } from '../../helpers/pipeline-fixtures.ts';
 import { freePort, NODE, quietSourceId, REPO, startEmbeddedProcess } from './embedded-process.ts';
 import type { EmbeddedProcess } from './embedded-process.ts';
@@ -48,8 +48,8 @@ describe('submerge replay in the embedded mode', () => {
     const routes = Object.fromEntries(
       files.map((f, i) => [
         `/s${i}`,
-        (_req: unknown, res: { writeHead(s: number, h: object): { end(b: Buffer): void } }) =>
-          res.writeHead(200, { 'content-type': 'text/plain' }).end(f.body),
+        ((_req, res) =>
+          void res.writeHead(200, { 'content-type': 'text/plain' }).end(f.body)) satisfies Route,
       ]),
     );
     let server: FixtureServer | null = await startFixtureServer(routes);
