@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { LogController } from 'fastify';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKey } from '../generated/events.ts';
 import { resolvePrincipal } from './auth.ts';
 import { requireReadyWith } from './context.ts';
@@ -65,7 +65,7 @@ export async function readApiApp(app: FastifyInstance, deps: ReadApiDeps): Promi
     done();
   });
 
-  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+  const answerError = (error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply) => {
     const apiError = toApiError(error);
     if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     if (apiError.code === 'NOT_READY') reply.header('retry-after', '5');
@@ -73,7 +73,8 @@ export async function readApiApp(app: FastifyInstance, deps: ReadApiDeps): Promi
       .code(apiError.statusCode)
       .type('application/json; charset=utf-8')
       .send(errorBody(apiError, request.id));
-  });
+  };
+  app.setErrorHandler(answerError);
   app.setNotFoundHandler((request, reply) =>
     reply
       .code(404)
@@ -122,9 +123,25 @@ export async function readApiApp(app: FastifyInstance, deps: ReadApiDeps): Promi
   if (deps.analytics !== undefined) {
     const { analytics } = deps;
     // Inside this plugin, so auth, rate limits and latency metrics cover the history routes too.
-    await app.register(async (scope) => {
+    await app.register((scope, _options, done) => {
       if (deps.settings.readAuth === 'key') scope.addHook('preHandler', requireRole('reader'));
-      await scope.register(analyticsPlugin, { analytics });
+      // The analytics plugin's error handler answers everything it does not know as a 500; our
+      // hooks' refusals (auth, rate limit, not ready) must keep their codes, so they go to ours.
+      const ours = (error: unknown): error is FastifyError | ApiError =>
+        error instanceof ApiError ||
+        ((error as FastifyError).validation === undefined &&
+          ((error as FastifyError).statusCode ?? 500) < 500);
+      const scoped = new Proxy(scope, {
+        get(target, property, receiver) {
+          if (property !== 'setErrorHandler') return Reflect.get(target, property, receiver) as unknown;
+          return (handler: Parameters<FastifyInstance['setErrorHandler']>[0]) =>
+            target.setErrorHandler(function (this: FastifyInstance, error, request, reply) {
+              if (ours(error)) return answerError(error, request, reply);
+              return handler.call(this, error, request, reply) as unknown;
+            });
+        },
+      });
+      analyticsPlugin(scoped, { analytics }, done);
     });
   }
 }

@@ -177,7 +177,11 @@ describe('analytics routes', () => {
       configHistory: () => Promise.reject(new Error('unused')),
       exportData: () => Promise.reject(new Error('unused')),
     } as unknown as Analytics;
-    const api = await startReadApi({ log, analytics, settings: { readAuth: 'key' } });
+    const api = await startReadApi({
+      log,
+      analytics,
+      settings: { readAuth: 'key', rateLimit: { windowMs: 60_000, anonymous: 1, perKey: 100 } },
+    });
     try {
       const answer = await api.app.inject({
         url: '/analytics/overview',
@@ -187,6 +191,23 @@ describe('analytics routes', () => {
       expect(answer.json()).toEqual(overview);
       const doc = (await api.app.inject({ url: '/openapi.json' })).json<{ paths: Record<string, unknown> }>();
       expect(Object.keys(doc.paths)).toContain('/analytics/overview');
+      // Refusals from the app's own hooks keep their codes on these routes too.
+      const anonymous = await api.app.inject({ url: '/analytics/overview' });
+      expect([anonymous.statusCode, anonymous.json<{ error: { code: string } }>().error.code]).toEqual([
+        401,
+        'AUTH_REQUIRED',
+      ]);
+      const invalid = await api.app.inject({
+        url: '/analytics/overview?limit=0',
+        headers: { 'x-api-key': READER.text },
+      });
+      expect(invalid.statusCode).toBe(400);
+      expect(invalid.json<{ error: { code: string } }>().error.code).toMatch(/^ANALYTICS_/);
+      const limited = await api.app.inject({ url: '/analytics/overview' });
+      expect([limited.statusCode, limited.json<{ error: { code: string } }>().error.code]).toEqual([
+        429,
+        'RATE_LIMITED',
+      ]);
     } finally {
       await api.close();
       await log.close();
