@@ -6,10 +6,11 @@
 -- follow for per-source listings within a config; event_id closes the key so that
 -- ReplacingMergeTree folds redelivered events. Range-wide questions (protocol mix, unique
 -- contribution, mirrors) are answered by the rollups fed from this table (011-013), not by
--- scanning it. A bloom filter on source_id serves exports filtered by source. The canonical
--- config JSON is not kept here: it would repeat with every fetch of every source and dominate
--- the bytes the sink moves; config_current_changes (004) holds it once per change of the
--- merged config. Monthly partitions; 180 days of raw rows (the rollups keep the long history).
+-- scanning it; exports by time range do scan it (bulk work, streamed). No skip index on
+-- source_id: in fingerprint order every granule holds every source, so it would skip nothing.
+-- The canonical config JSON is not kept here: it would repeat with every fetch of every source
+-- and dominate the bytes the sink moves; config_current_changes (004) holds it once per change
+-- of the merged config. Monthly partitions; 180 days of raw rows (rollups keep the long history).
 CREATE TABLE IF NOT EXISTS config_observations
 (
     event_id            UUID,
@@ -25,8 +26,7 @@ CREATE TABLE IF NOT EXISTS config_observations
     origin_from         LowCardinality(String),
     fetch_event_id      String CODEC(ZSTD(1)),
     producer            LowCardinality(String),
-    ingested_at         DateTime('UTC') DEFAULT now() CODEC(Delta, ZSTD(1)),
-    INDEX source_idx source_id TYPE bloom_filter GRANULARITY 4
+    ingested_at         DateTime('UTC') DEFAULT now() CODEC(Delta, ZSTD(1))
 )
 ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(fetched_at)

@@ -2,7 +2,7 @@
 -- snapshots' diagnostics map (one row per code through ARRAY JOIN; snapshots without
 -- diagnostics add nothing).
 --
--- The counts are groupUniqArray of (snapshot event_id, count), summed when read, so a
+-- The counts are a set of (snapshot event_id, count) tuples, summed when read, so a
 -- redelivered snapshot does not count twice (see 009). ORDER BY (source_id, hour, code): one
 -- source's codes over a range. Monthly partitions, two years.
 CREATE TABLE IF NOT EXISTS source_diagnostics_hourly
@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS source_diagnostics_hourly
     source_id  LowCardinality(String),
     hour       DateTime('UTC'),
     code       LowCardinality(String),
-    counts     AggregateFunction(groupUniqArray, Tuple(UUID, UInt32)) COMMENT '(snapshot event_id, diagnostics of this code in it)'
+    counts     SimpleAggregateFunction(groupUniqArrayArray, Array(Tuple(UUID, UInt32))) COMMENT '(snapshot event_id, diagnostics of this code in it)'
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(hour)
@@ -24,7 +24,7 @@ SELECT
     source_id,
     toStartOfHour(fetched_at) AS hour,
     code,
-    groupUniqArrayState((event_id, n)) AS counts
+    groupUniqArray((event_id, n)) AS counts
 FROM source_snapshots
 ARRAY JOIN mapKeys(diagnostics) AS code, mapValues(diagnostics) AS n
 GROUP BY source_id, hour, code;

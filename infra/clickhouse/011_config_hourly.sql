@@ -2,15 +2,16 @@
 -- sources it was seen, first/last seen) and config_probes (probe success and latency).
 --
 -- Serves the config history: ORDER BY (fingerprint, hour) makes one config's range a short
--- read. Every state is duplicate-insensitive (see 009): distinct source ids, min/max of times,
--- uniqExact of probe event ids, groupUniqArray of (event_id, latency). Columns a view does not
--- fill keep empty states (NULL for the simple min/max), which merging ignores.
+-- read. Every column is duplicate-insensitive (see 009): distinct source ids, min/max of
+-- times, sets of probe event ids and of (event_id, latency) tuples. Columns a view does not
+-- fill keep their defaults (an empty state, NULL, an empty set), which merging ignores.
 --
 -- Insert cost matters here: almost every observation is its own (fingerprint, hour) group, so
--- the states must be cheap to create. uniqCombined starts as a small array and stays exact
--- while a config has few sources (it turns approximate only past thousands); uniqExact's hash
--- table per group doubled the cost of an observation insert. first/last seen are plain
--- SimpleAggregateFunction values. Monthly partitions, two years.
+-- what the observation view writes must be cheap to create. uniqCombined starts as a small
+-- array and stays exact while a config has few sources (it turns approximate only past
+-- thousands); a uniqExact hash table per group doubled the cost of an observation insert, and
+-- an array of source ids cost more still. Probes are rare, so their sets are plain arrays.
+-- Monthly partitions, two years.
 CREATE TABLE IF NOT EXISTS config_hourly
 (
     fingerprint      String CODEC(ZSTD(1)),
@@ -18,16 +19,16 @@ CREATE TABLE IF NOT EXISTS config_hourly
     sources          AggregateFunction(uniqCombined, String) COMMENT 'sources whose fetch in this hour carried the config',
     first_seen       SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))),
     last_seen        SimpleAggregateFunction(max, Nullable(DateTime64(3, 'UTC'))),
-    probes           AggregateFunction(uniqExact, UUID),
-    probes_ok        AggregateFunction(uniqExactIf, UUID, UInt8),
-    probe_latencies  AggregateFunction(groupUniqArrayIf, Tuple(UUID, UInt32), UInt8) COMMENT '(event_id, latency_ms) of successful probes'
+    probe_ids        SimpleAggregateFunction(groupUniqArrayArray, Array(UUID)),
+    probe_ok_ids     SimpleAggregateFunction(groupUniqArrayArray, Array(UUID)),
+    probe_latencies  SimpleAggregateFunction(groupUniqArrayArray, Array(Tuple(UUID, UInt32))) COMMENT '(event_id, latency_ms) of successful probes'
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(hour)
 ORDER BY (fingerprint, hour)
 TTL hour + INTERVAL 730 DAY
 SETTINGS ttl_only_drop_parts = 1
-COMMENT 'Per config per hour from config_observations (present) and config_probes. Duplicate-insensitive states keep it exact under redelivery. 730-day TTL.';
+COMMENT 'Per config per hour from config_observations (present) and config_probes. Duplicate-insensitive columns keep it exact under redelivery. 730-day TTL.';
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS config_hourly_observations_mv TO config_hourly AS
 SELECT
@@ -44,8 +45,8 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS config_hourly_probes_mv TO config_hourly 
 SELECT
     fingerprint,
     toStartOfHour(probed_at) AS hour,
-    uniqExactState(event_id) AS probes,
-    uniqExactIfState(event_id, outcome = 'ok') AS probes_ok,
-    groupUniqArrayIfState((event_id, ifNull(latency_ms, 0)), outcome = 'ok' AND latency_ms IS NOT NULL) AS probe_latencies
+    groupUniqArray(event_id) AS probe_ids,
+    groupUniqArrayIf(event_id, outcome = 'ok') AS probe_ok_ids,
+    groupUniqArrayIf((event_id, ifNull(latency_ms, 0)), outcome = 'ok' AND latency_ms IS NOT NULL) AS probe_latencies
 FROM config_probes
 GROUP BY fingerprint, hour;

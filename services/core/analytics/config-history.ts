@@ -86,7 +86,9 @@ export function configSeriesQuery(request: ConfigHistoryRequest, resolution: Res
     sql: `
 SELECT
     toUnixTimestamp(bucket) * 1000 AS t,
-    sources, probes, probes_ok,
+    sources,
+    length(probe_ids) AS probes,
+    length(probe_ok_ids) AS probes_ok,
     length(latency) AS latency_samples,
     ${PERCENTILES_SQL}latency) AS latency_ms
 FROM
@@ -94,9 +96,9 @@ FROM
     SELECT
         ${bucket} AS bucket,
         uniqCombinedMerge(sources) AS sources,
-        uniqExactMerge(probes) AS probes,
-        uniqExactIfMerge(probes_ok) AS probes_ok,
-        arrayMap(l -> l.2, groupUniqArrayIfMerge(probe_latencies)) AS latency
+        groupUniqArrayArray(probe_ids) AS probe_ids,
+        groupUniqArrayArray(probe_ok_ids) AS probe_ok_ids,
+        arrayMap(l -> l.2, groupUniqArrayArray(probe_latencies)) AS latency
     FROM config_hourly
     WHERE fingerprint = {fingerprint:String} AND ${HOURS_IN_RANGE}
     GROUP BY bucket

@@ -88,23 +88,27 @@ export function exportQuery(request: ExportRequest): BuiltQuery {
     return {
       sql: `
 SELECT
-    source_id, hour, fetches, failures, not_modified,
+    source_id, hour,
+    length(fetch_ids) AS fetches,
+    length(failure_ids) AS failures,
+    length(not_modified_ids) AS not_modified,
     ${PERCENTILES_SQL}latency)[1] AS latency_p50_ms,
     ${PERCENTILES_SQL}latency)[2] AS latency_p95_ms,
-    snapshots, configs_last,
+    length(snapshot_ids) AS snapshots,
+    configs_last.2 AS configs_last,
     arraySum(arrayMap(c -> c.2, churn)) AS added,
     arraySum(arrayMap(c -> c.3, churn)) AS removed
 FROM
 (
     SELECT
         source_id, hour,
-        uniqExactMerge(fetches) AS fetches,
-        uniqExactIfMerge(failures) AS failures,
-        uniqExactIfMerge(not_modified) AS not_modified,
-        arrayMap(l -> l.2, groupUniqArrayIfMerge(latencies)) AS latency,
-        uniqExactMerge(snapshots) AS snapshots,
-        argMaxMerge(configs_last) AS configs_last,
-        groupUniqArrayMerge(churn) AS churn
+        groupUniqArrayArray(fetch_ids) AS fetch_ids,
+        groupUniqArrayArray(failure_ids) AS failure_ids,
+        groupUniqArrayArray(not_modified_ids) AS not_modified_ids,
+        arrayMap(l -> l.2, groupUniqArrayArray(latencies)) AS latency,
+        groupUniqArrayArray(snapshot_ids) AS snapshot_ids,
+        max(configs_last) AS configs_last,
+        groupUniqArrayArray(churn) AS churn
     FROM source_hourly
     WHERE ${HOURS_IN_RANGE}${bySource}
     GROUP BY source_id, hour

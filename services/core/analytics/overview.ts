@@ -26,20 +26,6 @@ export function overviewRequest(input: OverviewInput, now: number): OverviewRequ
   };
 }
 
-export function overviewTotalsQuery(request: OverviewRequest): BuiltQuery {
-  return {
-    sql: `
-SELECT
-    uniqExact(source_id) AS sources,
-    uniqExactMerge(fetches) AS fetches,
-    uniqExactIfMerge(failures) AS failures,
-    uniqExactMerge(snapshots) AS snapshots
-FROM source_hourly
-WHERE ${HOURS_IN_RANGE}`,
-    params: rangeParams(request.range),
-  };
-}
-
 export function protocolMixQuery(request: OverviewRequest): BuiltQuery {
   return {
     sql: `
@@ -56,21 +42,24 @@ ORDER BY t, configs DESC, protocol`,
   };
 }
 
-/** Every source's reliability in the range; ranking happens in shapeOverview (a few thousand rows at most). */
-export function reliabilityQuery(request: OverviewRequest): BuiltQuery {
+/**
+ * Every source active in the range with its fetches, failures and snapshots (a few thousand
+ * rows at most): the totals are their sums (an event id belongs to one source, so summing
+ * per-source distinct counts counts each event once), the rankings are sorted in shapeOverview.
+ */
+export function sourceActivityQuery(request: OverviewRequest): BuiltQuery {
   return {
     sql: `
-SELECT source_id, fetches, failures
-FROM
-(
-    SELECT source_id, uniqExactMerge(fetches) AS fetches, uniqExactIfMerge(failures) AS failures
-    FROM source_hourly
-    WHERE ${HOURS_IN_RANGE}
-    GROUP BY source_id
-)
-WHERE fetches >= {minFetches:UInt32}
+SELECT
+    source_id,
+    length(groupUniqArrayArray(fetch_ids)) AS fetches,
+    length(groupUniqArrayArray(failure_ids)) AS failures,
+    length(groupUniqArrayArray(snapshot_ids)) AS snapshots
+FROM source_hourly
+WHERE ${HOURS_IN_RANGE}
+GROUP BY source_id
 LIMIT 100000`,
-    params: { ...rangeParams(request.range), minFetches: request.minFetches },
+    params: rangeParams(request.range),
   };
 }
 
@@ -99,29 +88,35 @@ LIMIT 100000`,
 /**
  * Directed pairs (source, other): configs both carried in the range, and the share of the
  * source's configs that the other also carries. 1.0 means everything the source has, the other
- * has too: the source mirrors the other (or both mirror a third).
+ * has too: the source mirrors the other (or both mirror a third). Pairs come from the carriers
+ * of each config (an array join of the list with itself), not from a self-join of the table.
  */
 export function mirrorsQuery(request: OverviewRequest): BuiltQuery {
   return {
     sql: `
-WITH pairs AS
-(
-    SELECT DISTINCT fingerprint, toString(source_id) AS source_id
-    FROM config_sources_daily
-    WHERE ${DAYS_IN_RANGE}
-)
 SELECT s.source AS source, s.other AS other, s.shared AS shared, c.configs AS configs, s.shared / c.configs AS ratio
 FROM
 (
-    SELECT a.source_id AS source, b.source_id AS other, count() AS shared
-    FROM pairs AS a
-    INNER JOIN pairs AS b ON a.fingerprint = b.fingerprint
-    WHERE a.source_id != b.source_id
+    SELECT source, other, count() AS shared
+    FROM
+    (
+        SELECT groupUniqArray(toString(source_id)) AS carried_by
+        FROM config_sources_daily
+        WHERE ${DAYS_IN_RANGE}
+        GROUP BY fingerprint
+        HAVING length(carried_by) > 1
+    )
+    ARRAY JOIN carried_by AS source
+    ARRAY JOIN carried_by AS other
+    WHERE source != other
     GROUP BY source, other
 ) AS s
 INNER JOIN
 (
-    SELECT source_id AS source, count() AS configs FROM pairs GROUP BY source_id
+    SELECT toString(source_id) AS source, uniqExact(fingerprint) AS configs
+    FROM config_sources_daily
+    WHERE ${DAYS_IN_RANGE}
+    GROUP BY source_id
 ) AS c ON c.source = s.source
 ORDER BY ratio DESC, shared DESC, source, other
 LIMIT {limit:UInt32}`,
@@ -139,12 +134,6 @@ export function distinctConfigsQuery(request: OverviewRequest): BuiltQuery {
 type Num = string | number;
 
 export interface OverviewRows {
-  readonly totals: readonly {
-    readonly sources: Num;
-    readonly fetches: Num;
-    readonly failures: Num;
-    readonly snapshots: Num;
-  }[];
   readonly configs: readonly { readonly configs: Num }[];
   readonly protocols: readonly {
     readonly t: Num;
@@ -152,10 +141,11 @@ export interface OverviewRows {
     readonly configs: Num;
     readonly sources: Num;
   }[];
-  readonly reliability: readonly {
+  readonly activity: readonly {
     readonly source_id: string;
     readonly fetches: Num;
     readonly failures: Num;
+    readonly snapshots: Num;
   }[];
   readonly contribution: readonly {
     readonly source_id: string;
@@ -232,9 +222,16 @@ const byId = (a: { sourceId: string }, b: { sourceId: string }): number =>
 
 /** Pure: rankings with deterministic tie-breaks (more evidence first, then the id). */
 export function shapeOverview(request: OverviewRequest, rows: OverviewRows): Overview {
-  const totals = rows.totals[0];
-  const fetches = num(totals?.fetches);
-  const failures = num(totals?.failures);
+  const activity = rows.activity.map((r) => ({
+    sourceId: r.source_id,
+    fetches: num(r.fetches),
+    failures: num(r.failures),
+    snapshots: num(r.snapshots),
+  }));
+  const sum = (pick: (a: (typeof activity)[number]) => number): number =>
+    activity.reduce((t, a) => t + pick(a), 0);
+  const fetches = sum((a) => a.fetches);
+  const failures = sum((a) => a.failures);
   const configs = num(rows.configs[0]?.configs);
 
   const mix = new Map<number, { configs: number; protocols: Record<string, number> }>();
@@ -246,11 +243,15 @@ export function shapeOverview(request: OverviewRequest, rows: OverviewRows): Ove
     mix.set(t, entry);
   }
 
-  const reliability: SourceReliability[] = rows.reliability.map((r) => {
-    const f = num(r.fetches);
-    const x = num(r.failures);
-    return { sourceId: r.source_id, fetches: f, failures: x, successRate: f > 0 ? (f - x) / f : 0 };
-  });
+  // Sources with too few fetches in the range say little about their reliability.
+  const reliability: SourceReliability[] = activity
+    .filter((a) => a.fetches > 0 && a.fetches >= request.minFetches)
+    .map(({ sourceId, fetches: f, failures: x }) => ({
+      sourceId,
+      fetches: f,
+      failures: x,
+      successRate: (f - x) / f,
+    }));
   const best = [...reliability].sort(
     (a, b) => b.successRate - a.successRate || b.fetches - a.fetches || byId(a, b),
   );
@@ -276,11 +277,11 @@ export function shapeOverview(request: OverviewRequest, rows: OverviewRows): Ove
     to: iso(request.range.to),
     resolution: request.range.resolution,
     totals: {
-      sources: num(totals?.sources),
+      sources: activity.length,
       fetches,
       failures,
       successRate: ratio(fetches - failures, fetches),
-      snapshots: num(totals?.snapshots),
+      snapshots: sum((a) => a.snapshots),
       configs,
       carried,
       duplicateRatio: carried > 0 ? 1 - configs / carried : null,

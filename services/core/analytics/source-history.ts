@@ -31,25 +31,29 @@ export function sourceSeriesQuery(request: SourceHistoryRequest, resolution: Res
     sql: `
 SELECT
     toUnixTimestamp(bucket) * 1000 AS t,
-    fetches, failures, not_modified,
+    length(fetch_ids) AS fetches,
+    length(failure_ids) AS failures,
+    length(not_modified_ids) AS not_modified,
     length(latency) AS latency_samples,
     ${PERCENTILES_SQL}latency) AS latency_ms,
-    snapshots, configs_last, configs_min, configs_max,
+    length(snapshot_ids) AS snapshots,
+    configs_last.2 AS configs_last,
+    configs_min, configs_max,
     arraySum(arrayMap(c -> c.2, churn)) AS added,
     arraySum(arrayMap(c -> c.3, churn)) AS removed
 FROM
 (
     SELECT
         ${bucket} AS bucket,
-        uniqExactMerge(fetches) AS fetches,
-        uniqExactIfMerge(failures) AS failures,
-        uniqExactIfMerge(not_modified) AS not_modified,
-        arrayMap(l -> l.2, groupUniqArrayIfMerge(latencies)) AS latency,
-        uniqExactMerge(snapshots) AS snapshots,
-        argMaxMerge(configs_last) AS configs_last,
-        minMerge(configs_min) AS configs_min,
-        maxMerge(configs_max) AS configs_max,
-        groupUniqArrayMerge(churn) AS churn
+        groupUniqArrayArray(fetch_ids) AS fetch_ids,
+        groupUniqArrayArray(failure_ids) AS failure_ids,
+        groupUniqArrayArray(not_modified_ids) AS not_modified_ids,
+        arrayMap(l -> l.2, groupUniqArrayArray(latencies)) AS latency,
+        groupUniqArrayArray(snapshot_ids) AS snapshot_ids,
+        max(configs_last) AS configs_last,
+        min(configs_min) AS configs_min,
+        max(configs_max) AS configs_max,
+        groupUniqArrayArray(churn) AS churn
     FROM source_hourly
     WHERE source_id = {source:String} AND ${HOURS_IN_RANGE}
     GROUP BY bucket
@@ -74,7 +78,7 @@ ORDER BY count DESC, outcome`,
 export function sourceDiagnosticsQuery(request: SourceHistoryRequest): BuiltQuery {
   return {
     sql: `
-SELECT code, arraySum(arrayMap(c -> c.2, groupUniqArrayMerge(counts))) AS count
+SELECT code, arraySum(arrayMap(c -> c.2, groupUniqArrayArray(counts))) AS count
 FROM source_diagnostics_hourly
 WHERE source_id = {source:String} AND ${HOURS_IN_RANGE}
 GROUP BY code
@@ -101,7 +105,7 @@ export interface SourceSeriesRow {
   readonly latency_ms: readonly (number | null)[];
   readonly snapshots: string | number;
   readonly configs_last: string | number;
-  readonly configs_min: string | number;
+  readonly configs_min: string | number | null;
   readonly configs_max: string | number;
   readonly added: string | number;
   readonly removed: string | number;

@@ -23,10 +23,9 @@ import {
   distinctConfigsQuery,
   mirrorsQuery,
   overviewRequest,
-  overviewTotalsQuery,
   protocolMixQuery,
-  reliabilityQuery,
   shapeOverview,
+  sourceActivityQuery,
 } from '../../core/analytics/overview.ts';
 import type { Overview, OverviewRows } from '../../core/analytics/overview.ts';
 import {
@@ -97,15 +96,14 @@ export function createAnalytics({
 
     async overview(input) {
       const request = overviewRequest(input, now());
-      const [totals, configs, protocols, reliability, contribution, mirrors] = await Promise.all([
-        runner.rows<OverviewRows['totals'][number]>(overviewTotalsQuery(request)),
+      const [activity, configs, protocols, contribution, mirrors] = await Promise.all([
+        runner.rows<OverviewRows['activity'][number]>(sourceActivityQuery(request)),
         runner.rows<OverviewRows['configs'][number]>(distinctConfigsQuery(request)),
         runner.rows<OverviewRows['protocols'][number]>(protocolMixQuery(request)),
-        runner.rows<OverviewRows['reliability'][number]>(reliabilityQuery(request)),
         runner.rows<OverviewRows['contribution'][number]>(contributionQuery(request)),
         runner.rows<OverviewRows['mirrors'][number]>(mirrorsQuery(request)),
       ]);
-      return shapeOverview(request, { totals, configs, protocols, reliability, contribution, mirrors });
+      return shapeOverview(request, { activity, configs, protocols, contribution, mirrors });
     },
 
     async exportData(input) {

@@ -117,8 +117,8 @@ describe('sink killed with SIGKILL mid-batch', () => {
       expectedFetches.set(key, entry);
     }
     const hourly = await fx.ch.query({
-      query: `SELECT source_id, toUnixTimestamp(hour) * 1000 AS hour, uniqExactMerge(fetches) AS fetches,
-                     uniqExactIfMerge(failures) AS failures
+      query: `SELECT source_id, toUnixTimestamp(hour) * 1000 AS hour, length(groupUniqArrayArray(fetch_ids)) AS fetches,
+                     length(groupUniqArrayArray(failure_ids)) AS failures
               FROM source_hourly GROUP BY source_id, hour`,
       format: 'JSONEachRow',
     });

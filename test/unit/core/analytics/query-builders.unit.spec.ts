@@ -18,9 +18,8 @@ import {
   distinctConfigsQuery,
   mirrorsQuery,
   overviewRequest,
-  overviewTotalsQuery,
   protocolMixQuery,
-  reliabilityQuery,
+  sourceActivityQuery,
 } from '../../../../services/core/analytics/overview.ts';
 import {
   sourceDiagnosticsQuery,
@@ -49,10 +48,9 @@ function everyQuery(): BuiltQuery[] {
     configCurrentQuery(HOSTILE),
     configSourcesQuery(config),
     configSeriesQuery(config, 'week'),
-    overviewTotalsQuery(overview),
+    sourceActivityQuery(overview),
     distinctConfigsQuery(overview),
     protocolMixQuery(overview),
-    reliabilityQuery(overview),
     contributionQuery(overview),
     mirrorsQuery(overview),
     ...(['fetches', 'snapshots', 'observations', 'source-hourly'] as const).map((dataset) =>
@@ -75,7 +73,8 @@ describe('analytics query builders', () => {
   it('read rollups for series and rankings, with duplicate-insensitive merges', () => {
     const series = sourceSeriesQuery(sourceHistoryRequest({ id: 'a' }, NOW), 'day');
     expect(series.sql).toContain('FROM source_hourly');
-    expect(series.sql).toContain('uniqExactMerge(fetches)');
+    expect(series.sql).toContain('length(fetch_ids) AS fetches');
+    expect(series.sql).toContain('groupUniqArrayArray(fetch_ids)');
     expect(series.sql).toContain('toStartOfDay(hour) AS bucket');
     expect(series.params).toMatchObject({
       source: 'a',

@@ -46,17 +46,18 @@ describe('analytics shaping', () => {
 
   it('ranks sources with deterministic tie-breaks: more evidence first, then the id', () => {
     const overview = shapeOverview(overviewRequest({ limit: 2, minFetches: 1 }, NOW), {
-      totals: [{ sources: '4', fetches: '30', failures: '3', snapshots: '0' }],
       configs: [{ configs: '5' }],
       protocols: [
         { t: '1000', protocol: 'vless', configs: '3', sources: '2' },
         { t: '1000', protocol: 'ss', configs: '1', sources: '1' },
       ],
-      reliability: [
-        { source_id: 'b', fetches: '10', failures: '0' },
-        { source_id: 'a', fetches: '10', failures: '0' },
-        { source_id: 'c', fetches: '20', failures: '0' },
-        { source_id: 'd', fetches: '5', failures: '5' },
+      activity: [
+        { source_id: 'b', fetches: '10', failures: '0', snapshots: '1' },
+        { source_id: 'a', fetches: '10', failures: '0', snapshots: '0' },
+        { source_id: 'c', fetches: '20', failures: '0', snapshots: '2' },
+        { source_id: 'd', fetches: '5', failures: '5', snapshots: '0' },
+        // Only snapshots: active, but nothing to rank its reliability on.
+        { source_id: 'e', fetches: '0', failures: '0', snapshots: '3' },
       ],
       contribution: [
         { source_id: 'a', configs: '3', unique_configs: '1' },
@@ -70,7 +71,11 @@ describe('analytics shaping', () => {
     expect(overview.uniqueContribution.top.map((s) => s.sourceId)).toEqual(['b', 'a']);
     expect(overview.uniqueContribution.bottom.map((s) => s.sourceId)).toEqual(['c', 'b']);
     expect(overview.totals).toMatchObject({
-      successRate: 0.9,
+      sources: 5,
+      fetches: 45,
+      failures: 5,
+      successRate: 40 / 45,
+      snapshots: 6,
       configs: 5,
       carried: 9,
       duplicateRatio: 1 - 5 / 9,
