@@ -331,7 +331,8 @@ async function queries(): Promise<void> {
   await migrateDatabase(config, { client: quiet });
   const ch = createClickHouse(config, quiet);
   try {
-    const hours = Math.ceil(ROWS / (SOURCES * CONFIGS_PER_SOURCE));
+    // Whole days, so the daily rollups and 'N days' ranges line up.
+    const hours = Math.ceil(ROWS / (SOURCES * CONFIGS_PER_SOURCE) / 24) * 24;
     const end = Math.floor(Date.now() / HOUR) * HOUR;
     const start = end - hours * HOUR;
     const generated = performance.now();
