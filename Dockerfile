@@ -2,7 +2,7 @@
 FROM node:24.11-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci --omit=dev --ignore-scripts=false && npm cache clean --force
+RUN npm install --omit=dev && npm cache clean --force
 
 FROM node:24.11-bookworm-slim
 WORKDIR /app
