@@ -6,7 +6,7 @@ import { createWebhook } from '../../../services/detector/webhook.ts';
 import type { ConfigScored, SourceAnomaly, SourceHealth } from '../../../services/generated/events.ts';
 import { intelFixture, webhookReceiver } from './intel-fixture.ts';
 import type { IntelFixture, WebhookReceiver } from './intel-fixture.ts';
-import { current, fingerprintOf, health, probe, snapshot } from './intel-events.ts';
+import { current, fingerprintOf, health, probe, snapshot } from '../../helpers/intel-events.ts';
 
 const WAIT = { timeout: 90_000, interval: 300 } as const;
 const MIN = 60_000;

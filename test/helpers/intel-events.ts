@@ -3,8 +3,8 @@ import type {
   ConfigProbed,
   SourceHealth,
   SourceSnapshot,
-} from '../../../services/generated/events.ts';
-import { nameBasedUuid } from '../../../services/shared/events/event-metadata.ts';
+} from '../../services/generated/events.ts';
+import { nameBasedUuid } from '../../services/shared/events/event-metadata.ts';
 
 /** Events as the merger, the prober and the parser write them, with times the test chooses. */
 
