@@ -5,7 +5,7 @@
  * 2022, hysteria2 and tuic servers next to an https target), and every sing-box config the
  * prober generates is checked to stay on loopback before it runs.
  *
- *   npm run -s bench:probe [-- --configs 2000 --batch 200 --processes 2 --requests 64 --broken 0]
+ *   npm run -s bench:probe [-- --configs 2000 --batch 100 --processes 2 --requests 32 --broken 0]
  *
  * 1. cheap stage: configs/s through resolve + TCP connect (+ TLS handshake with the config's
  *    SNI/ALPN where it uses TLS), concurrency = the run budget's cheapConcurrency.
@@ -43,9 +43,9 @@ function arg(name: string, fallback: number): number {
 }
 
 const total = arg('configs', 2_000);
-const batchSize = arg('batch', 200);
-const processes = arg('processes', 2);
-const requests = arg('requests', 64);
+const batchSize = arg('batch', DEFAULT_RUN_BUDGET.coreBatchSize);
+const processes = arg('processes', DEFAULT_RUN_BUDGET.coreProcesses);
+const requests = arg('requests', DEFAULT_RUN_BUDGET.requestsPerCore);
 const brokenShare = arg('broken', 0);
 
 const { singBoxBin } = componentEndpoints();

@@ -35,7 +35,7 @@ export const DEFAULT_RUN_BUDGET: RunBudget = {
   cheapConcurrency: 64,
   coreProcesses: 2,
   coreBatchSize: 100,
-  requestsPerCore: 50,
+  requestsPerCore: 32,
 };
 
 export interface BudgetState {
