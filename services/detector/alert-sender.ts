@@ -6,6 +6,7 @@ import type { SourceAnomaly } from '../generated/events.ts';
 import type { Logger } from '../shared/logger.ts';
 import { counterIn } from '../shared/metrics/metrics-registry.ts';
 import type { EventLog, LogRecord, Subscription, TransactionalWriter } from '../shared/runtime/event-log.ts';
+import { isRebalance } from '../shared/runtime/runtime-error.ts';
 import type { PostWebhook } from './webhook.ts';
 
 export interface AlertSenderOptions {
@@ -155,8 +156,15 @@ export async function startAlertSender(options: AlertSenderOptions): Promise<Ale
         last = record;
       }
       if (last === undefined) return;
-      await control.heartbeat();
-      await commit(batch.partition, last);
+      try {
+        await control.heartbeat();
+        await commit(batch.partition, last);
+      } catch (error) {
+        // The partition moved to another member (or we are stopping): it resumes from the last
+        // commit, so alerts of this batch may be sent twice — at least once, never lost.
+        if (isRebalance(error) || !control.isActive()) return;
+        throw error;
+      }
       control.markConsumed(last.offset);
     },
   });
