@@ -13,7 +13,7 @@ import {
 import { ensureTopics } from '../shared/kafka/topics.ts';
 import { defaultCodec } from '../shared/kafka/value-codec.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { EventLog } from '../shared/runtime/event-log.ts';
+import type { EventLog, LogTopic } from '../shared/runtime/event-log.ts';
 
 /** Catalogue specs of every topic the read API reads or writes, under this deployment's names. */
 export function readApiTopicSpecs(topics: ReadApiTopics): TopicSpec[] {
@@ -30,6 +30,15 @@ export function readApiTopicSpecs(topics: ReadApiTopics): TopicSpec[] {
     named(TOPICS.sourcesCommands, topics.commands),
     named(TOPICS.adminAudit, topics.audit),
   ];
+}
+
+/** The same topics as the event log port creates them (in-process bus, tests). */
+export function readApiLogTopics(topics: ReadApiTopics): LogTopic[] {
+  return readApiTopicSpecs(topics).map((spec) => ({
+    name: spec.name,
+    partitions: spec.partitions,
+    compacted: spec.config['cleanup.policy'] === 'compact',
+  }));
 }
 
 export interface KafkaReadApiLogOptions {

@@ -15,7 +15,7 @@ import { createMetricsRegistry } from '../shared/metrics/metrics-registry.ts';
 import type { EventLog } from '../shared/runtime/event-log.ts';
 import { stopOnSignals } from '../shared/runtime/shutdown.ts';
 import { fastifyOptions, readApiApp } from './app.ts';
-import { openKafkaReadApiLog } from './kafka-read-api-log.ts';
+import { openKafkaReadApiLog, readApiLogTopics } from './kafka-read-api-log.ts';
 import { createMaterializer } from './materializer.ts';
 import { createPublisher } from './publisher.ts';
 import { createReadApiMetrics } from './read-api-metrics.ts';
@@ -41,9 +41,18 @@ export interface StartReadApiOptions {
 }
 
 /**
+ * Creates the read API's topics on the log when missing (the in-process bus of the embedded
+ * mode starts empty; on Kafka openKafkaReadApiLog already created them with full settings).
+ */
+export async function ensureReadApiTopics(log: EventLog, topicPrefix = ''): Promise<void> {
+  await log.ensureTopics(readApiLogTopics(readApiTopics({ prefix: topicPrefix })));
+}
+
+/**
  * The only place the read API listens: builds state, materializer, publisher and the app
- * plugin over an event log (Kafka here; the in-process bus in the embedded mode), starts
- * catching up, and listens at once so /live and /ready answer during the catch-up.
+ * plugin over an event log (Kafka here; the in-process bus in the embedded mode, which calls
+ * this with its log), starts catching up, and listens at once so /live and /ready answer
+ * during the catch-up.
  */
 export async function startReadApiServer({
   log,
@@ -55,6 +64,7 @@ export async function startReadApiServer({
   analytics,
 }: StartReadApiOptions): Promise<ReadApiServer> {
   const topics = readApiTopics({ prefix: topicPrefix });
+  await ensureReadApiTopics(log, topicPrefix);
   const registry = createMetricsRegistry({ service: 'read-api' });
   const metrics = createReadApiMetrics(registry);
   const state = createReadState();

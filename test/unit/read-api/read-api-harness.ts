@@ -9,9 +9,8 @@ import { createReadState } from '../../../services/core/read-model/read-state.ts
 import type { ReadState } from '../../../services/core/read-model/read-state.ts';
 import { readApiTopics } from '../../../services/core/read-model/read-topics.ts';
 import type { ReadApiTopics } from '../../../services/core/read-model/read-topics.ts';
-import { TOPICS } from '../../../services/shared/events/topic-catalog.ts';
 import { createMetricsRegistry } from '../../../services/shared/metrics/metrics-registry.ts';
-import type { EventLog, LogTopic } from '../../../services/shared/runtime/event-log.ts';
+import type { EventLog } from '../../../services/shared/runtime/event-log.ts';
 import { fastifyOptions, readApiApp } from '../../../services/read-api/app.ts';
 import { createMaterializer } from '../../../services/read-api/materializer.ts';
 import type { Materializer } from '../../../services/read-api/materializer.ts';
@@ -48,29 +47,8 @@ export function testKey(id: string, role: Role, secret = 'x'.repeat(43)): TestKe
 export const ADMIN = testKey('a000000000000001', 'admin', 'A'.repeat(43));
 export const READER = testKey('b000000000000002', 'reader', 'B'.repeat(43));
 
-/** Every topic the read API reads or writes, with the catalogue's partition counts. */
-export function readApiLogTopics(topics: ReadApiTopics): LogTopic[] {
-  const spec = (
-    name: string,
-    from: { partitions: number; config: { 'cleanup.policy': string } },
-  ): LogTopic => ({
-    name,
-    partitions: from.partitions,
-    compacted: from.config['cleanup.policy'] === 'compact',
-  });
-  return [
-    spec(topics.read.current, TOPICS.configsCurrent),
-    spec(topics.read.scored, TOPICS.configsScored),
-    spec(topics.read.health, TOPICS.sourcesHealth),
-    spec(topics.read.catalog, TOPICS.sourcesCatalog),
-    spec(topics.read.snapshots, TOPICS.sourcesSnapshots),
-    spec(topics.read.presets, TOPICS.readApiPresets),
-    spec(topics.read.presetAccesses, TOPICS.readApiPresetAccesses),
-    spec(topics.read.apiKeys, TOPICS.readApiKeys),
-    spec(topics.commands, TOPICS.sourcesCommands),
-    spec(topics.audit, TOPICS.adminAudit),
-  ];
-}
+/** Every topic the read API reads or writes, as the event log port creates them. */
+export { readApiLogTopics } from '../../../services/read-api/kafka-read-api-log.ts';
 
 export interface ReadApiHarness {
   readonly app: FastifyInstance;
