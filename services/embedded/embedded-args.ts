@@ -13,6 +13,7 @@ const FLAG_ENV = {
   host: 'SUBMERGE_HTTP_HOST',
   dataDir: 'SUBMERGE_DATA_DIR',
   logLevel: 'SUBMERGE_LOG_LEVEL',
+  singboxBin: 'SUBMERGE_SINGBOX_BIN',
 } as const;
 
 export type EmbeddedArgs =
@@ -20,7 +21,7 @@ export type EmbeddedArgs =
   | { readonly kind: 'exit'; readonly code: number };
 
 /**
- * `npm start -- [--sources FILE] [--port N] [--host H] [--data-dir DIR] [--log-level L]`: the
+ * `npm start -- [--sources FILE] [--port N] [--host H] [--data-dir DIR] [--log-level L] [--probe]`: the
  * flags become SUBMERGE_* values over the environment (a flag wins over the variable), so
  * loadConfig validates flags and environment together and reports every problem at once.
  * The embedded mode logs at warn unless told otherwise: its own output is the listening line
@@ -39,14 +40,16 @@ export function parseEmbeddedArgs(
     .option('--port <n>', 'port of the read API (default 8080)')
     .option('--host <address>', 'address the read API listens on (default 127.0.0.1)')
     .option('--data-dir <dir>', 'where the event log and history are kept (default ./.data)')
-    .option('--log-level <level>', 'fatal, error, warn (default), info, debug, trace or silent');
+    .option('--log-level <level>', 'fatal, error, warn (default), info, debug, trace or silent')
+    .option('--probe', 'also probe the configs through sing-box (real proxy traffic; off by default)')
+    .option('--singbox-bin <path>', 'the sing-box binary the prober runs (SUBMERGE_SINGBOX_BIN)');
   try {
     program.parse([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) return { kind: 'exit', code: error.exitCode === 0 ? 0 : 2 };
     throw error;
   }
-  const flags = program.opts<Partial<Record<keyof typeof FLAG_ENV, string>>>();
+  const flags = program.opts<Partial<Record<keyof typeof FLAG_ENV, string>> & { probe?: boolean }>();
   const overlay: Record<string, string> = {
     SUBMERGE_MODE: 'embedded',
     SUBMERGE_LOG_LEVEL: env['SUBMERGE_LOG_LEVEL'] ?? 'warn',
@@ -56,5 +59,6 @@ export function parseEmbeddedArgs(
     const value = flags[flag as keyof typeof FLAG_ENV];
     if (value !== undefined) overlay[name] = value;
   }
+  if (flags.probe === true) overlay['SUBMERGE_EMBEDDED_PROBER'] = 'true';
   return { kind: 'run', env: { ...env, ...overlay } };
 }

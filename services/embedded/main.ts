@@ -45,7 +45,7 @@ export async function main(
     process.stderr.write(
       `submerge: could not start${typeof code === 'string' ? ` (${code})` : ''}: ${error instanceof Error ? error.message : String(error)}\n`,
     );
-    return code === 'CATALOG_INVALID' || code === 'CATALOG_UNREADABLE'
+    return code === 'CATALOG_INVALID' || code === 'CATALOG_UNREADABLE' || code === 'PROBER_WITHOUT_SINGBOX'
       ? EMBEDDED_EXIT_CODES.config
       : EMBEDDED_EXIT_CODES.crashed;
   }

@@ -35,6 +35,7 @@ import { createSinkMetrics } from '../sink/sink-metrics.ts';
 import { embeddedRetention, embeddedTopology, logTopic, retentionMsOf } from './embedded-topics.ts';
 import type { EmbeddedTopology } from './embedded-topics.ts';
 import { createRoundTracker, roundLine } from './fetch-rounds.ts';
+import { startIntel } from './start-intel.ts';
 
 export interface EmbeddedOptions {
   readonly config: Readonly<EnvConfig>;
@@ -159,6 +160,8 @@ export async function startEmbedded({ config, logger, say }: EmbeddedOptions): P
       processors.push(processor);
       closers.push(() => processor.run.stop());
     }
+    const intel = await startIntel({ config, log, topology, logger, registry });
+    for (const component of intel) closers.push(() => component.stop());
     const sink = await runSink({
       log,
       clickhouse,
@@ -231,6 +234,7 @@ export async function startEmbedded({ config, logger, say }: EmbeddedOptions): P
     };
     const watched: [string, Promise<void>][] = [
       ...processors.map((p): [string, Promise<void>] => [p.group, p.run.done]),
+      ...intel.map((c): [string, Promise<void>] => [c.name, c.done]),
       ['sink', sink.done],
       ['fetcher', fetcher.done],
     ];

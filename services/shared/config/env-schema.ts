@@ -57,6 +57,11 @@ export const ENV_SCHEMA = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /** Embedded mode: run the prober too (real proxy traffic through sing-box; needs SUBMERGE_SINGBOX_BIN). */
+  SUBMERGE_EMBEDDED_PROBER: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
   /** Detector: webhook that receives anomaly alerts (JSON POST with `text` and `alert`); none are sent when unset. */
   SUBMERGE_ALERT_WEBHOOK_URL: z.url().optional(),
   /** Detector: after an alert for a (source, kind), further openings of it stay silent this long unless worse. */
