@@ -13,6 +13,8 @@ COPY services ./services
 COPY schemas ./schemas
 COPY catalog ./catalog
 COPY infra/clickhouse ./infra/clickhouse
+# The prober's proxy core (a static release binary); `timeout` and /bin/sh come with the base image.
+COPY --from=ghcr.io/sagernet/sing-box:v1.14.1 /usr/local/bin/sing-box /usr/local/bin/sing-box
 USER node
 EXPOSE 8080
 CMD ["node", "--import", "tsx", "services/embedded/main.ts"]

@@ -17,6 +17,7 @@ import { defaultCodec } from '../shared/kafka/value-codec.ts';
 import { createLogger } from '../shared/logger.ts';
 import { createMetricsRegistry } from '../shared/metrics/metrics-registry.ts';
 import { stopOnSignals } from '../shared/runtime/shutdown.ts';
+import { coreFeatures } from './core-features.ts';
 import { createCoreReaper } from './core-reaper.ts';
 import { parseProberArgs } from './prober-args.ts';
 import { proberName, proberTopicSpecs } from './prober-topics.ts';
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
     vantage: args.vantage,
   });
   const group = args.group ?? proberName(prefix, args.vantage);
+
+  const features = await coreFeatures(singBoxBin);
 
   // One trust store for every check: the system roots plus --ca-file, for Node and, through
   // SSL_CERT_FILE, for sing-box (which reads only that file when it is set).
@@ -118,6 +121,7 @@ async function main(): Promise<void> {
       proxyTimeoutMs: args.proxyTimeoutMs,
       coreBin: singBoxBin,
       coreLimits: args.coreLimits,
+      outbound: { wireguard: features.wireguard === true, naive: features.naive === true },
       runIntervalMs: args.runIntervalMs,
       idleMs: args.idleMs,
       ...(ca === undefined ? {} : { ca }),

@@ -16,6 +16,8 @@ export interface CoreRejection {
 export interface CoreOutboundOptions {
   /** The prober's sing-box was built with with_wireguard (the infra/local build is not). */
   readonly wireguard?: boolean;
+  /** The prober's sing-box was built with with_naive_outbound. */
+  readonly naive?: boolean;
 }
 
 // The emitter wraps outbounds in a selector and a urltest (and a direct one when it emitted nothing).
@@ -28,9 +30,9 @@ const GROUP_TYPES = new Set(['selector', 'urltest', 'direct']);
  */
 export function coreOutbound(
   config: ProxyConfig,
-  { wireguard = false }: CoreOutboundOptions = {},
+  { wireguard = false, naive = false }: CoreOutboundOptions = {},
 ): CoreOutbound | CoreRejection {
-  const result = emitSingBox([config], { wireguard });
+  const result = emitSingBox([config], { wireguard, naive });
   const left = result.incompatible[0];
   if (left !== undefined) return { code: left.code, reason: left.reason };
   const document = JSON.parse(result.output) as {
