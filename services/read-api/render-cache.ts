@@ -1,4 +1,5 @@
-import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, brotliCompressSync, constants as zlibConstants, gzip, gzipSync } from 'node:zlib';
 import { createLruCache } from '../core/read-model/lru-cache.ts';
 import type { RenderedSubscription } from '../core/read-model/render-subscription.ts';
 import type { ConfigEntry } from '../core/read-model/config-entry.ts';
@@ -12,6 +13,8 @@ export interface CachedRender {
   readonly rendered: RenderedSubscription;
   gzip: Buffer | null;
   br: Buffer | null;
+  /** Compressions of large bodies running in the thread pool, shared by concurrent requests. */
+  readonly pending: Map<ContentEncoding, Promise<Buffer>>;
 }
 
 /**
@@ -22,8 +25,11 @@ export interface CachedRender {
 export interface RenderCache {
   get(key: string): CachedRender | undefined;
   put(key: string, rendered: RenderedSubscription): CachedRender;
-  /** The body in the best encoding the client accepts (compressing and caching it on first use). */
-  body(key: string, entry: CachedRender, encoding: ContentEncoding): Buffer;
+  /**
+   * The body in `encoding`, compressed and cached on first use: synchronously for small bodies,
+   * in the thread pool for large ones (a 4 MiB list must not stall every other request).
+   */
+  body(key: string, entry: CachedRender, encoding: ContentEncoding): Buffer | Promise<Buffer>;
   selection(key: string, make: () => ConfigEntry[]): ConfigEntry[];
   /** A serialized JSON page, made once per key (state generation + query + page). */
   page(key: string, make: () => string): string;
@@ -31,6 +37,10 @@ export interface RenderCache {
 
 /** Below this size compression does not pay for its headers. */
 const MIN_COMPRESS_BYTES = 1024;
+/** Above this size compression leaves the event loop. */
+const ASYNC_COMPRESS_BYTES = 128 * 1024;
+const brotliAsync = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
 
 export function createRenderCache({
   maxEntries,
@@ -61,7 +71,7 @@ export function createRenderCache({
       return entry;
     },
     put(key, rendered) {
-      const entry: CachedRender = { rendered, gzip: null, br: null };
+      const entry: CachedRender = { rendered, gzip: null, br: null, pending: new Map() };
       renders.set(key, entry, weigh(entry));
       gauge();
       return entry;
@@ -69,25 +79,40 @@ export function createRenderCache({
     body(key, entry, encoding) {
       const plain = entry.rendered.body;
       if (encoding === CONTENT_ENCODINGS.identity || plain.length < MIN_COMPRESS_BYTES) return plain;
-      if (encoding === CONTENT_ENCODINGS.br) {
-        if (entry.br === null) {
-          entry.br = brotliCompressSync(plain, {
-            params: {
-              [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
-              [zlibConstants.BROTLI_PARAM_SIZE_HINT]: plain.length,
-            },
-          });
-          renders.set(key, entry, weigh(entry));
-          gauge();
-        }
-        return entry.br;
-      }
-      if (entry.gzip === null) {
-        entry.gzip = gzipSync(plain, { level: 6 });
+      const held = encoding === CONTENT_ENCODINGS.br ? entry.br : entry.gzip;
+      if (held !== null) return held;
+      const keep = (compressed: Buffer): Buffer => {
+        if (encoding === CONTENT_ENCODINGS.br) entry.br = compressed;
+        else entry.gzip = compressed;
         renders.set(key, entry, weigh(entry));
         gauge();
+        return compressed;
+      };
+      const brotliOptions = {
+        params: {
+          [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
+          [zlibConstants.BROTLI_PARAM_SIZE_HINT]: plain.length,
+        },
+      };
+      if (plain.length < ASYNC_COMPRESS_BYTES) {
+        return keep(
+          encoding === CONTENT_ENCODINGS.br
+            ? brotliCompressSync(plain, brotliOptions)
+            : gzipSync(plain, { level: 6 }),
+        );
       }
-      return entry.gzip;
+      let running = entry.pending.get(encoding);
+      if (running === undefined) {
+        running = (
+          encoding === CONTENT_ENCODINGS.br
+            ? brotliAsync(plain, brotliOptions)
+            : gzipAsync(plain, { level: 6 })
+        )
+          .then(keep)
+          .finally(() => entry.pending.delete(encoding));
+        entry.pending.set(encoding, running);
+      }
+      return running;
     },
     page(key, make) {
       const held = pages.get(key);

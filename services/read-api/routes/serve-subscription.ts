@@ -22,14 +22,14 @@ export interface ServeRequest {
  * Answers one subscription request from the render cache: 304 when the client's ETag still
  * matches, else the body in the best encoding it accepts. A miss renders once for the current
  * state generation; every later poll of the same query until the state changes is a lookup.
- * Returns whether the full body was sent (share links count those accesses).
+ * Settles once the answer is sent (at once, unless a large body is being compressed).
  */
-export function serveSubscription(
+export async function serveSubscription(
   ctx: ReadApiContext,
   request: FastifyRequest,
   reply: FastifyReply,
   serve: ServeRequest,
-): boolean {
+): Promise<void> {
   const key = `${ctx.state.generation}|${serve.target}|${serve.profileKey}|${serve.queryKey}`;
   let entry = ctx.cache.get(key);
   if (entry === undefined) {
@@ -50,12 +50,12 @@ export function serveSubscription(
   reply.header('vary', serve.byUserAgent ? 'accept-encoding, user-agent' : 'accept-encoding');
   if (ifNoneMatchHits(request.headers['if-none-match'], rendered.etag)) {
     reply.code(304).send();
-    return false;
+    return;
   }
   const encoding = pickEncoding(request.headers['accept-encoding']);
-  const body = ctx.cache.body(key, entry, encoding);
+  const made = ctx.cache.body(key, entry, encoding);
+  const body = made instanceof Promise ? await made : made;
   reply.headers(rendered.headers);
   if (body !== rendered.body) reply.header('content-encoding', encoding);
   reply.code(200).send(body);
-  return true;
 }

@@ -60,7 +60,7 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: ReadApiContext): v
       },
       preHandler: [requireRole(readRole), ctx.requireReady],
     },
-    (request, reply) => {
+    async (request, reply) => {
       // Clients poll with the same URL: parse (and compile patterns) once per distinct query string.
       const raw = request.url.slice(request.url.indexOf('?') + 1 || request.url.length);
       let parsed = parsedQueries.get(raw);
@@ -75,7 +75,7 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: ReadApiContext): v
       if (byUserAgent) target = formatForUserAgent(request.headers['user-agent']).format;
       else if (isEmitTarget(format)) target = format;
       else throw new ApiError('FORMAT_NOT_FOUND');
-      serveSubscription(ctx, request, reply, {
+      await serveSubscription(ctx, request, reply, {
         target,
         query: parsed.query,
         queryKey: parsed.key,
@@ -141,7 +141,7 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: ReadApiContext): v
         ctx.state.apply('presetAccesses', `${preset.id}/${ctx.settings.instanceId}`, count);
         await ctx.publisher.presetAccesses(count);
       }
-      serveSubscription(ctx, request, reply, {
+      await serveSubscription(ctx, request, reply, {
         target,
         query: parsed.query,
         queryKey: parsed.key,
