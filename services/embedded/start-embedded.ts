@@ -35,7 +35,7 @@ import { createSinkMetrics } from '../sink/sink-metrics.ts';
 import { embeddedRetention, embeddedTopology, logTopic, retentionMsOf } from './embedded-topics.ts';
 import type { EmbeddedTopology } from './embedded-topics.ts';
 import { createRoundTracker, roundLine } from './fetch-rounds.ts';
-import { startIntel } from './start-intel.ts';
+import { checkProberConfig, startIntel } from './start-intel.ts';
 
 export interface EmbeddedOptions {
   readonly config: Readonly<EnvConfig>;
@@ -123,6 +123,7 @@ export async function startEmbedded({ config, logger, say }: EmbeddedOptions): P
   const started = performance.now();
   const dataDir = resolve(config.SUBMERGE_DATA_DIR);
   const sourcesFile = config.SUBMERGE_SOURCES_FILE ?? '';
+  checkProberConfig(config);
   const catalog = await readCatalog(sourcesFile);
   const topology = embeddedTopology({
     prefix: config.SUBMERGE_TOPIC_PREFIX,

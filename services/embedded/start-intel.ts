@@ -25,6 +25,15 @@ export class ProberConfigError extends Error {
   readonly retriable = false;
 }
 
+/** Fails before anything is opened when the prober is asked for without a sing-box to run. */
+export function checkProberConfig(config: Readonly<EnvConfig>): void {
+  if (config.SUBMERGE_EMBEDDED_PROBER && config.SUBMERGE_SINGBOX_BIN === undefined) {
+    throw new ProberConfigError(
+      'the prober is on (--probe, SUBMERGE_EMBEDDED_PROBER) but no sing-box binary is given (--singbox-bin, SUBMERGE_SINGBOX_BIN)',
+    );
+  }
+}
+
 /**
  * The health intelligence on the embedded log: the anomaly detector (source health and
  * anomalies, webhook alerts when SUBMERGE_ALERT_WEBHOOK_URL is set) and the scorer
@@ -47,11 +56,7 @@ export async function startIntel({
 }): Promise<EmbeddedComponent[]> {
   const instance = config.SUBMERGE_INSTANCE_ID;
   const singBoxBin = config.SUBMERGE_SINGBOX_BIN;
-  if (config.SUBMERGE_EMBEDDED_PROBER && singBoxBin === undefined) {
-    throw new ProberConfigError(
-      'the prober is on (SUBMERGE_EMBEDDED_PROBER, --probe) but SUBMERGE_SINGBOX_BIN is not set',
-    );
-  }
+  checkProberConfig(config);
   const components: EmbeddedComponent[] = [];
   const stopAll = (): Promise<unknown> => Promise.allSettled(components.map((c) => c.stop()));
   try {

@@ -112,3 +112,22 @@ export function quietSourceId(stem: string, intervalMs: number, quietMs: number,
   }
   throw new Error(`no quiet id for ${stem}`);
 }
+
+/** Runs `npm start`'s entry to its exit (for runs that must refuse to start). */
+export function runEmbeddedToExit(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(NODE, ['--import', 'tsx', 'services/embedded/main.ts', ...args], {
+      cwd: REPO,
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('exit', (code) => done({ code, stdout, stderr }));
+  });
+}
