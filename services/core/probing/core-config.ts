@@ -30,6 +30,13 @@ export const CORE_DNS_TAG = 'pinned';
  * The sing-box config of one batch. One inbound routes by proxy user instead of one inbound per
  * outbound: a single port to pick and check, no port races, and the tag travels with each
  * request. Anything not authenticated as a batch user is rejected.
+ *
+ * Probes are requests through this inbound rather than the Clash API's delay endpoint: that
+ * endpoint answers every failure with the same 503 ("An error occurred in the delay test") and
+ * logs nothing, so a wrong password, a wrong SNI and a closed port could not be told apart, and it
+ * silently swaps plain-http test URLs for https://www.gstatic.com/generate_204. Requests through
+ * the router make sing-box log each failure with its outbound's tag (core-log.ts). The Clash API
+ * stays for readiness and traffic totals.
  */
 export function coreConfig({
   entries,

@@ -70,8 +70,11 @@ beforeEach(async () => {
   tempBefore = await probeDirs();
 });
 afterEach(async () => {
-  expect(reaper.live()).toEqual([]);
+  // Kill whatever is left before judging, so a failing test cannot leave a core behind.
+  const leaked = reaper.live();
+  reaper.killAll();
   reaper.dispose();
+  expect(leaked).toEqual([]);
   // Temp dirs go once the process has exited; give the unawaited removal a moment.
   for (let i = 0; i < 50 && (await probeDirs()).length > tempBefore.length; i++) await sleep(20);
   expect(await probeDirs()).toEqual(tempBefore);

@@ -93,8 +93,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await prober.stop();
-  expect(reaper.live()).toEqual([]);
+  const leaked = reaper.live();
+  reaper.killAll();
   reaper.dispose();
+  expect(leaked).toEqual([]);
   await log.close();
   await lab.stop();
 });

@@ -184,8 +184,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.allSettled(probers.map((p) => p.stop()));
   for (const reaper of reapers) {
-    expect(reaper.live()).toEqual([]);
+    const leaked = reaper.live();
+    reaper.killAll();
     reaper.dispose();
+    expect(leaked).toEqual([]);
   }
   await Promise.allSettled(logs.map((l) => l.close()));
   await lab.stop();
