@@ -205,6 +205,8 @@ export async function startEmbedded({ config, logger, say }: EmbeddedOptions): P
       topicPrefix: config.SUBMERGE_TOPIC_PREFIX,
       // History and analytics from the same chDB the sink writes.
       analytics: createAnalytics({ runner: createAnalyticsRunner({ client: clickhouse }) }),
+      // One /metrics for the whole process: fetcher, processors, sink and API.
+      registry,
     });
     closers.push(() => api.stop());
 

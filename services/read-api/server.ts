@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import type { Registry } from 'prom-client';
 import type { FastifyBaseLogger } from 'fastify';
 import { createReadState } from '../core/read-model/read-state.ts';
 import { readApiTopics } from '../core/read-model/read-topics.ts';
@@ -38,6 +39,8 @@ export interface StartReadApiOptions {
   readonly topicPrefix?: string;
   /** History routes from ClickHouse; absent: the API serves without them. */
   readonly analytics?: Analytics;
+  /** The process's registry, so /metrics shows every component of the embedded mode; default: its own. */
+  readonly registry?: Registry;
 }
 
 /**
@@ -62,10 +65,11 @@ export async function startReadApiServer({
   port,
   topicPrefix = '',
   analytics,
+  registry: sharedRegistry,
 }: StartReadApiOptions): Promise<ReadApiServer> {
   const topics = readApiTopics({ prefix: topicPrefix });
   await ensureReadApiTopics(log, topicPrefix);
-  const registry = createMetricsRegistry({ service: 'read-api' });
+  const registry = sharedRegistry ?? createMetricsRegistry({ service: 'read-api' });
   const metrics = createReadApiMetrics(registry);
   const state = createReadState();
   const materializer = createMaterializer({
