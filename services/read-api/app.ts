@@ -48,6 +48,7 @@ export async function readApiApp(app: FastifyInstance, deps: ReadApiDeps): Promi
     // A key event (including a revocation of a bootstrap key) wins over configuration.
     lookupKey: (id) => deps.state.apiKeys().get(id) ?? bootstrap.get(id),
     requireReady: requireReadyWith(deps.materializer),
+    renderGeneration: coalescedGeneration(deps.state, deps.settings.renderCoalesceMs, deps.now ?? Date.now),
   };
 
   app.decorateRequest('principal', null);
@@ -144,6 +145,31 @@ export async function readApiApp(app: FastifyInstance, deps: ReadApiDeps): Promi
       analyticsPlugin(scoped, { analytics }, done);
     });
   }
+}
+
+/**
+ * The render generation: the state's, but moving at most once per `intervalMs`, so a burst of
+ * updates costs one re-render per query instead of one per poll. The first change after a quiet
+ * period shows at once.
+ */
+export function coalescedGeneration(
+  state: { readonly generation: number },
+  intervalMs: number,
+  now: () => number,
+) {
+  let shown = state.generation;
+  let shownAt = Number.NEGATIVE_INFINITY;
+  return (): number => {
+    const current = state.generation;
+    if (current !== shown) {
+      const at = now();
+      if (at - shownAt >= intervalMs) {
+        shown = current;
+        shownAt = at;
+      }
+    }
+    return shown;
+  };
 }
 
 function toApiError(error: FastifyError | ApiError): ApiError {

@@ -27,6 +27,8 @@ export interface ReadApiDeps {
 export interface ReadApiContext extends ReadApiDeps {
   readonly now: () => number;
   readonly cache: RenderCache;
+  /** The state generation renders are keyed by: follows the state, at most once per renderCoalesceMs. */
+  readonly renderGeneration: () => number;
   readonly lookupKey: (id: string) => ApiKey | undefined;
   /** preHandler: 503 NOT_READY until the state caught up. */
   readonly requireReady: (request: FastifyRequest) => Promise<void>;

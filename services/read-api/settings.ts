@@ -29,6 +29,11 @@ export interface ReadApiSettings {
     readonly perKey: number;
   };
   readonly bodyLimitBytes: number;
+  /**
+   * State changes are picked up by renders at most this often: while the pipeline streams
+   * updates, every poll would otherwise re-render (a 20,000-config list costs ~100 ms).
+   */
+  readonly renderCoalesceMs: number;
   /** Fastify's trustProxy: false, true, or the proxies' addresses/CIDRs (client address = X-Forwarded-For). */
   readonly trustProxy: boolean | string;
   /** Page size of /configs when the client gives none, and the largest it may ask for. */
@@ -44,6 +49,7 @@ export const DEFAULT_READ_API_SETTINGS: Omit<ReadApiSettings, 'instanceId'> = {
   cache: { maxEntries: 1_000, maxBytes: 64 * 1024 * 1024 },
   rateLimit: { windowMs: 60_000, anonymous: 600, perKey: 6_000 },
   bodyLimitBytes: 64 * 1024,
+  renderCoalesceMs: 1_000,
   trustProxy: false,
   paging: { defaultLimit: 100, maxLimit: 1_000 },
 };

@@ -78,7 +78,7 @@ export function dataRoutes(app: FastifyInstance, ctx: ReadApiContext): void {
       const { offset = 0, limit = defaultLimit, ...rest } = request.query;
       const parsed = parseSelection(rest, ctx.settings.selection);
       if (!parsed.ok) throw queryError(parsed.issues);
-      const generation = ctx.state.generation;
+      const generation = ctx.renderGeneration();
       const selectionKey = `${generation}|${parsed.key}`;
       // Pages are serialized once per state generation: a client walking (or re-walking) the
       // list costs lookups, not 100 summaries and a stringify per request.

@@ -30,7 +30,7 @@ export async function serveSubscription(
   reply: FastifyReply,
   serve: ServeRequest,
 ): Promise<void> {
-  const key = `${ctx.state.generation}|${serve.target}|${serve.profileKey}|${serve.queryKey}`;
+  const key = `${ctx.renderGeneration()}|${serve.target}|${serve.profileKey}|${serve.queryKey}`;
   let entry = ctx.cache.get(key);
   if (entry === undefined) {
     const timer = ctx.metrics.renderSeconds.startTimer({ format: serve.target });

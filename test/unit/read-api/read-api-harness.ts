@@ -85,6 +85,8 @@ export async function startReadApi({
     ...DEFAULT_READ_API_SETTINGS,
     bootstrapKeys: [ADMIN.key, READER.key],
     instanceId,
+    // Tests look at state changes at once; coalescing has its own test.
+    renderCoalesceMs: 0,
     ...overrides,
   };
   const registry = createMetricsRegistry({ service: 'read-api', collectProcessMetrics: false });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { etagFor } from '../../../services/core/read-model/etag.ts';
 import type { RenderedSubscription } from '../../../services/core/read-model/render-subscription.ts';
 import { createRenderCache, pickEncoding } from '../../../services/read-api/render-cache.ts';
+import { coalescedGeneration } from '../../../services/read-api/app.ts';
 
 const rendered = (bytes: number): RenderedSubscription => {
   const body = Buffer.from('vless://example\n'.repeat(Math.ceil(bytes / 16)).slice(0, bytes));
@@ -38,5 +39,26 @@ describe('render cache', () => {
     expect(pickEncoding('*')).toBe('br');
     expect(pickEncoding('deflate')).toBe('identity');
     expect(pickEncoding(undefined)).toBe('identity');
+  });
+});
+
+describe('render generation', () => {
+  it('shows the first change at once and coalesces a burst into one step per interval', () => {
+    const state = { generation: 0 };
+    let now = 0;
+    const generation = coalescedGeneration(state, 1_000, () => now);
+    expect(generation()).toBe(0);
+    state.generation = 1;
+    expect(generation()).toBe(1);
+    state.generation = 5;
+    now = 999;
+    expect(generation()).toBe(1);
+    now = 1_000;
+    expect(generation()).toBe(5);
+    state.generation = 6;
+    now = 1_500;
+    expect(generation()).toBe(5);
+    now = 2_000;
+    expect(generation()).toBe(6);
   });
 });
