@@ -28,10 +28,13 @@ const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8')
 const services = Object.entries(compose.services);
 const submergeServices = services.filter(([, s]) => s.image?.startsWith('submerge:'));
 
-/** Deployable services are the folders under services/ that have a main.ts entry point. */
+/** Deployable services are the folders under services/ with a main.ts (or, for HTTP apps, server.ts) entry point. */
 function deployableServices(): string[] {
+  const hasEntry = (name: string) =>
+    existsSync(join(repoRoot, 'services', name, 'main.ts')) ||
+    existsSync(join(repoRoot, 'services', name, 'server.ts'));
   return readdirSync(join(repoRoot, 'services'), { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(repoRoot, 'services', d.name, 'main.ts')))
+    .filter((d) => d.isDirectory() && hasEntry(d.name))
     .map((d) => d.name)
     .filter((name) => !['cli', 'embedded', 'clickhouse-local'].includes(name));
 }
