@@ -2,6 +2,8 @@
  * The ClickHouse side of submerge under load. Not a test: it prints figures for docs/benchmarks.md.
  *
  *   npm run -s bench:sink [-- --events 1000000 --rows 10000000 --iterations 20 --skip-ingest --skip-queries]
+ *                         [--keep]  keep the generated query database (its name is printed)
+ *                         [--database NAME]  time the queries on a database a --keep run left
  *
  * Needs the local components (`npm run infra:up`): Kafka, the registry and ClickHouse (the
  * clickhouse-local shim at SUBMERGE_CLICKHOUSE_URL, or a server).
@@ -53,6 +55,10 @@ function arg(name: string, fallback: number): number {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 const flag = (name: string): boolean => process.argv.includes(`--${name}`);
+function text(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
 
 const EVENTS = arg('events', 1_000_000);
 const ROWS = arg('rows', 10_000_000);
@@ -326,22 +332,35 @@ async function time(name: string, run: () => Promise<unknown>): Promise<Timing> 
 }
 
 async function queries(): Promise<void> {
-  const database = `bench_analytics_${stamp}`;
+  const reuse = text('database');
+  const database = reuse ?? `bench_analytics_${stamp}`;
   const config = { mode: 'http', url: endpoints.clickhouseUrl, database } as const;
-  await migrateDatabase(config, { client: quiet });
+  if (reuse === undefined) await migrateDatabase(config, { client: quiet });
   const ch = createClickHouse(config, quiet);
   try {
     // Whole days, so the daily rollups and 'N days' ranges line up.
-    const hours = Math.ceil(ROWS / (SOURCES * CONFIGS_PER_SOURCE) / 24) * 24;
-    const end = Math.floor(Date.now() / HOUR) * HOUR;
+    let hours = Math.ceil(ROWS / (SOURCES * CONFIGS_PER_SOURCE) / 24) * 24;
+    let end = Math.floor(Date.now() / HOUR) * HOUR;
+    let generatedNote = '';
+    if (reuse === undefined) {
+      const generated = performance.now();
+      await generate(ch, hours, end - hours * HOUR);
+      const seconds = (performance.now() - generated) / 1000;
+      const rows = await count(ch, 'SELECT count() FROM config_observations');
+      generatedNote = `Generated in ${seconds.toFixed(0)} s (${Math.round(rows / seconds).toLocaleString('en')} rows/s through the materialized views), `;
+    } else {
+      // The generated history ends at the hour the --keep run started.
+      end = (await count(ch, 'SELECT toUnixTimestamp(max(hour)) FROM source_hourly')) * 1000 + HOUR;
+      hours = Math.round(
+        (end - (await count(ch, 'SELECT toUnixTimestamp(min(hour)) FROM source_hourly')) * 1000) / HOUR,
+      );
+      generatedNote = `Database ${database} from an earlier --keep run, `;
+    }
     const start = end - hours * HOUR;
-    const generated = performance.now();
-    await generate(ch, hours, start);
-    const seconds = (performance.now() - generated) / 1000;
     const observations = await count(ch, 'SELECT count() FROM config_observations');
     log(`\n### Analytics queries over ${observations.toLocaleString('en')} observation rows\n`);
     log(
-      `Generated in ${seconds.toFixed(0)} s (${Math.round(observations / seconds).toLocaleString('en')} rows/s through the materialized views): ` +
+      generatedNote +
         `${hours} hours x ${SOURCES} sources x ${CONFIGS_PER_SOURCE} configs; rollup rows: ` +
         (
           await Promise.all(

@@ -65,15 +65,20 @@ LIMIT 100000`,
 
 /**
  * Per source: distinct configs carried in the range and how many of them no other source
- * carried in the range (its unique contribution).
+ * carried in the range (its unique contribution); every row also carries the number of
+ * distinct configs in the range (one pass over config_sources_daily answers both).
  */
 export function contributionQuery(request: OverviewRequest): BuiltQuery {
   return {
     sql: `
-SELECT source_id, count() AS configs, countIf(carriers = 1) AS unique_configs
+SELECT source_id, count() AS configs, countIf(carriers = 1) AS unique_configs, any(distinct_configs) AS distinct_configs
 FROM
 (
-    SELECT fingerprint, groupUniqArray(toString(source_id)) AS carried_by, length(carried_by) AS carriers
+    SELECT
+        fingerprint,
+        groupUniqArray(toString(source_id)) AS carried_by,
+        length(carried_by) AS carriers,
+        count() OVER () AS distinct_configs
     FROM config_sources_daily
     WHERE ${DAYS_IN_RANGE}
     GROUP BY fingerprint
@@ -124,17 +129,9 @@ LIMIT {limit:UInt32}`,
   };
 }
 
-export function distinctConfigsQuery(request: OverviewRequest): BuiltQuery {
-  return {
-    sql: `SELECT uniqExact(fingerprint) AS configs FROM config_sources_daily WHERE ${DAYS_IN_RANGE}`,
-    params: rangeParams(request.range),
-  };
-}
-
 type Num = string | number;
 
 export interface OverviewRows {
-  readonly configs: readonly { readonly configs: Num }[];
   readonly protocols: readonly {
     readonly t: Num;
     readonly protocol: string;
@@ -151,6 +148,7 @@ export interface OverviewRows {
     readonly source_id: string;
     readonly configs: Num;
     readonly unique_configs: Num;
+    readonly distinct_configs: Num;
   }[];
   readonly mirrors: readonly {
     readonly source: string;
@@ -232,7 +230,7 @@ export function shapeOverview(request: OverviewRequest, rows: OverviewRows): Ove
     activity.reduce((t, a) => t + pick(a), 0);
   const fetches = sum((a) => a.fetches);
   const failures = sum((a) => a.failures);
-  const configs = num(rows.configs[0]?.configs);
+  const configs = num(rows.contribution[0]?.distinct_configs);
 
   const mix = new Map<number, { configs: number; protocols: Record<string, number> }>();
   for (const r of rows.protocols) {

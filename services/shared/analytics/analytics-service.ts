@@ -20,7 +20,6 @@ import type { ConfigHistory, ConfigHistoryRows } from '../../core/analytics/conf
 import { exportHeaders, exportQuery, exportRequest } from '../../core/analytics/export-query.ts';
 import {
   contributionQuery,
-  distinctConfigsQuery,
   mirrorsQuery,
   overviewRequest,
   protocolMixQuery,
@@ -96,14 +95,13 @@ export function createAnalytics({
 
     async overview(input) {
       const request = overviewRequest(input, now());
-      const [activity, configs, protocols, contribution, mirrors] = await Promise.all([
+      const [activity, protocols, contribution, mirrors] = await Promise.all([
         runner.rows<OverviewRows['activity'][number]>(sourceActivityQuery(request)),
-        runner.rows<OverviewRows['configs'][number]>(distinctConfigsQuery(request)),
         runner.rows<OverviewRows['protocols'][number]>(protocolMixQuery(request)),
         runner.rows<OverviewRows['contribution'][number]>(contributionQuery(request)),
         runner.rows<OverviewRows['mirrors'][number]>(mirrorsQuery(request)),
       ]);
-      return shapeOverview(request, { activity, configs, protocols, contribution, mirrors });
+      return shapeOverview(request, { activity, protocols, contribution, mirrors });
     },
 
     async exportData(input) {

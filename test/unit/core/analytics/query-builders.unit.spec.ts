@@ -15,7 +15,6 @@ import {
 } from '../../../../services/core/analytics/export-query.ts';
 import {
   contributionQuery,
-  distinctConfigsQuery,
   mirrorsQuery,
   overviewRequest,
   protocolMixQuery,
@@ -49,7 +48,6 @@ function everyQuery(): BuiltQuery[] {
     configSourcesQuery(config),
     configSeriesQuery(config, 'week'),
     sourceActivityQuery(overview),
-    distinctConfigsQuery(overview),
     protocolMixQuery(overview),
     contributionQuery(overview),
     mirrorsQuery(overview),

@@ -46,7 +46,6 @@ describe('analytics shaping', () => {
 
   it('ranks sources with deterministic tie-breaks: more evidence first, then the id', () => {
     const overview = shapeOverview(overviewRequest({ limit: 2, minFetches: 1 }, NOW), {
-      configs: [{ configs: '5' }],
       protocols: [
         { t: '1000', protocol: 'vless', configs: '3', sources: '2' },
         { t: '1000', protocol: 'ss', configs: '1', sources: '1' },
@@ -60,9 +59,9 @@ describe('analytics shaping', () => {
         { source_id: 'e', fetches: '0', failures: '0', snapshots: '3' },
       ],
       contribution: [
-        { source_id: 'a', configs: '3', unique_configs: '1' },
-        { source_id: 'b', configs: '4', unique_configs: '1' },
-        { source_id: 'c', configs: '2', unique_configs: '0' },
+        { source_id: 'a', configs: '3', unique_configs: '1', distinct_configs: '5' },
+        { source_id: 'b', configs: '4', unique_configs: '1', distinct_configs: '5' },
+        { source_id: 'c', configs: '2', unique_configs: '0', distinct_configs: '5' },
       ],
       mirrors: [],
     });
