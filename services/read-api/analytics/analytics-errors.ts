@@ -7,8 +7,12 @@ export interface AnalyticsErrorBody {
   readonly requestId: string;
 }
 
-/** Anything a route threw, as an analytics error: schema violations are invalid input, the rest internal. */
-export function toAnalyticsError(error: unknown): AnalyticsError {
+/**
+ * What the analytics routes answer themselves: their own errors and schema violations of their
+ * inputs. Anything else (an auth or rate-limit refusal from the host app's hooks, a bug) is not
+ * theirs to word: null, and the plugin hands it to the host's error handler.
+ */
+export function toAnalyticsError(error: unknown): AnalyticsError | null {
   if (error instanceof AnalyticsError) return error;
   const fastify = error as Partial<FastifyError>;
   if (fastify.validation !== undefined) {
@@ -18,7 +22,7 @@ export function toAnalyticsError(error: unknown): AnalyticsError {
     }));
     return new AnalyticsError('ANALYTICS_INVALID_INPUT', fastify.message ?? 'invalid request', { issues });
   }
-  return new AnalyticsError('ANALYTICS_QUERY_FAILED', 'internal error', undefined, { cause: error });
+  return null;
 }
 
 export function analyticsErrorBody(error: AnalyticsError, requestId: string): AnalyticsErrorBody {

@@ -24,8 +24,9 @@ const errors = (...statuses: number[]) =>
  * The analytics endpoints as a Fastify plugin; the read API registers it (`app.register(
  * analyticsPlugin, { analytics })`). Route schemas come from the zod input schemas, so the
  * OpenAPI document, ajv's checks and the parsed input agree; the zod parse adds what JSON schema
- * cannot say (from before to, bucket limits). Errors answer `{ error: { code, message,
- * details? }, requestId }` with the ANALYTICS_* codes.
+ * cannot say (from before to, bucket limits). Its own errors answer `{ error: { code, message,
+ * details? }, requestId }` with the ANALYTICS_* codes; any other error (the host's hooks
+ * refusing a request, a bug) goes to the host's error handler.
  */
 export function analyticsPlugin(
   app: FastifyInstance,
@@ -34,6 +35,9 @@ export function analyticsPlugin(
 ): void {
   app.setErrorHandler((error, request, reply) => {
     const analyticsError = toAnalyticsError(error);
+    // Not ours (the host's auth or rate limit, a bug): Fastify passes what an error handler
+    // throws to the parent context's handler, so the host answers it in its own words.
+    if (analyticsError === null) throw error;
     if (analyticsError.statusCode >= 500)
       request.log.error({ err: error, code: analyticsError.code }, 'analytics request failed');
     if (analyticsError.retriable) reply.header('retry-after', '5');
