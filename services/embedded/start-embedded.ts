@@ -36,6 +36,7 @@ import { embeddedRetention, embeddedTopology, logTopic, retentionMsOf } from './
 import type { EmbeddedTopology } from './embedded-topics.ts';
 import { createRoundTracker, roundLine } from './fetch-rounds.ts';
 import { checkProberConfig, startIntel } from './start-intel.ts';
+import { storedValidators } from './stored-validators.ts';
 
 export interface EmbeddedOptions {
   readonly config: Readonly<EnvConfig>;
@@ -192,6 +193,7 @@ export async function startEmbedded({ config, logger, say }: EmbeddedOptions): P
       firstFetch: log.firstStart ? FIRST_FETCH.immediately : FIRST_FETCH.nextSlot,
       allowPrivateAddresses: config.SUBMERGE_ALLOW_PRIVATE_ADDRESSES,
       fetchSource: progress.track,
+      validators: await storedValidators(clickhouse),
     });
     progress.attach(fetcher);
     closers.push(() => fetcher.stop());
@@ -218,7 +220,16 @@ export async function startEmbedded({ config, logger, say }: EmbeddedOptions): P
         : `submerge: restored ${configs.toLocaleString('en-US')} configs from ${dataDir} in ${restored.ms} ms` +
             ` (${published.changes.upserts.length} sources new or edited, ${published.changes.removals.length} removed in ${sourcesFile})`,
     );
-    logger.info({ ms: Math.round(performance.now() - started), restored }, 'embedded mode started');
+    const memory = process.memoryUsage();
+    logger.info(
+      {
+        ms: Math.round(performance.now() - started),
+        restored,
+        rssMb: Math.round(memory.rss / 2 ** 20),
+        heapMb: Math.round(memory.heapUsed / 2 ** 20),
+      },
+      'embedded mode started',
+    );
 
     let stopping: Promise<void> | undefined;
     const stopAll = (): Promise<void> => (stopping ??= closeAll());
@@ -343,7 +354,13 @@ function startProgress({
     } catch (error) {
       logger.warn({ err: error }, 'processing has not caught up with the fetch round');
     }
-    if (!stopped) say(line(await countLiveKeys(log, topology.pipeline.current)));
+    if (stopped) return;
+    say(line(await countLiveKeys(log, topology.pipeline.current)));
+    const memory = process.memoryUsage();
+    logger.info(
+      { rssMb: Math.round(memory.rss / 2 ** 20), heapMb: Math.round(memory.heapUsed / 2 ** 20) },
+      'fetch round reported',
+    );
   };
 
   const poll = (): void => {

@@ -55,6 +55,8 @@ export interface FetcherOptions {
    * private networks, whatever its catalog says. Off by default; metadata endpoints stay refused.
    */
   readonly allowPrivateAddresses?: boolean;
+  /** Conditional-GET validators per URL to start from (a restarted embedded mode seeds them from its history). */
+  readonly validators?: ReadonlyMap<string, Validators>;
 }
 
 export interface Fetcher {
@@ -91,7 +93,7 @@ export async function startFetcher(options: FetcherOptions): Promise<Fetcher> {
     random = Math.random,
   } = options;
   const metrics = options.registry === undefined ? undefined : createFetchMetrics(options.registry);
-  const validators = new Map<string, Validators>();
+  const validators = new Map<string, Validators>(options.validators ?? []);
   const deps: FetchSourceDeps = {
     limits,
     retry,

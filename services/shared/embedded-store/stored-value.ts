@@ -29,6 +29,8 @@ export function encodeStoredValue(value: unknown): string {
 
 export function decodeStoredValue(text: string): unknown {
   try {
+    // The reviver costs a call per value of the document: only values holding bytes pay for it.
+    if (!text.includes(`"${BYTES_TAG}"`)) return JSON.parse(text) as unknown;
     return JSON.parse(text, (_key, parsed: unknown) => {
       if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
         const tagged = (parsed as Record<string, unknown>)[BYTES_TAG];

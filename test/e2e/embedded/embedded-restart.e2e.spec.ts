@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startFixtureServer } from '../../integration/fetcher/fixture-server.ts';
 import type { FixtureServer } from '../../integration/fetcher/fixture-server.ts';
 import { freePort, quietSourceId, startEmbeddedProcess } from './embedded-process.ts';
@@ -140,5 +140,50 @@ describe('embedded mode (npm start): one process, no Kafka', () => {
     };
     expect(history.totals).toMatchObject({ fetches: 1, failures: 0 });
     expect(await second.stop('SIGINT')).toBe(0);
+  });
+
+  it('asks its sources after a restart whether they changed, with the validators of their last full response', async () => {
+    let etagRequests = 0;
+    const server = await startFixtureServer({
+      '/etag.txt': (req, res) => {
+        if (req.headers['if-none-match'] === '"v7"') {
+          etagRequests += 1;
+          res.writeHead(304, { etag: '"v7"' }).end();
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'text/plain', etag: '"v7"' }).end(LINKS.join('\n'));
+      },
+    });
+    cleanups.push(() => server.close());
+    const dir = tempDir();
+    const catalog = join(dir, 'sources.yaml');
+    writeFileSync(
+      catalog,
+      [
+        'allowPrivateAddresses: true',
+        'sources:',
+        '  - id: etag',
+        `    urls: [${server.url('/etag.txt', '127.0.0.1')}]`,
+        '    interval: 10s',
+        '',
+      ].join('\n'),
+    );
+    const args = ['--sources', catalog, '--port', String(await freePort()), '--data-dir', join(dir, 'data')];
+    const first = await start(args);
+    await first.waitForLine(/fetch round 1:/);
+    // The sink writes the history the next start reads the validators from; a clean stop flushes it.
+    expect(await first.stop()).toBe(0);
+    const before = server.requests.length;
+
+    const second = await start(args);
+    await second.waitForLine(/^submerge: restored/);
+    await vi.waitFor(() => expect(server.requests.length).toBeGreaterThan(before), {
+      timeout: 30_000,
+      interval: 200,
+    });
+    expect(server.requests[before]?.headers['if-none-match']).toBe('"v7"');
+    expect(etagRequests).toBeGreaterThan(0);
+    expect((await get(`${second.url}/sub/uri`)).body.trim().split('\n')).toHaveLength(3);
+    expect(await second.stop()).toBe(0);
   });
 });
