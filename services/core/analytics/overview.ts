@@ -1,14 +1,15 @@
 import type { BuiltQuery } from './built-query.ts';
 import type { OverviewInput } from './analytics-inputs.ts';
-import { DAYS_IN_RANGE, dayBucketSql, HOURS_IN_RANGE, rangeParams, resolveRange } from './time-range.ts';
+import { DAYS_IN_RANGE, dayBucketSql, rangeParams, resolveRange } from './time-range.ts';
 import type { TimeRange } from './time-range.ts';
 import { iso, num, ratio } from './values.ts';
 
 /**
  * GET /analytics/overview: totals, the protocol mix over time, top and bottom sources by
  * reliability and by unique contribution, and duplicate ratios between sources (who mirrors
- * whom). Everything comes from rollups: source_hourly, protocol_daily and config_sources_daily
- * (one row per day, config and source), never from the raw observations.
+ * whom). Everything comes from daily rollups (source_daily, protocol_daily and
+ * config_sources_daily: one row per day, config and source), never from the raw observations;
+ * so the overview answers for the whole days its range touches.
  */
 
 export interface OverviewRequest {
@@ -43,9 +44,10 @@ ORDER BY t, configs DESC, protocol`,
 }
 
 /**
- * Every source active in the range with its fetches, failures and snapshots (a few thousand
- * rows at most): the totals are their sums (an event id belongs to one source, so summing
- * per-source distinct counts counts each event once), the rankings are sorted in shapeOverview.
+ * Every source active in the days of the range with its fetches, failures and snapshots (a few
+ * thousand rows at most), from source_daily: the totals are their sums (an event id belongs to
+ * one source, so summing per-source distinct counts counts each event once), the rankings are
+ * sorted in shapeOverview.
  */
 export function sourceActivityQuery(request: OverviewRequest): BuiltQuery {
   return {
@@ -55,8 +57,8 @@ SELECT
     length(groupUniqArrayArray(fetch_ids)) AS fetches,
     length(groupUniqArrayArray(failure_ids)) AS failures,
     length(groupUniqArrayArray(snapshot_ids)) AS snapshots
-FROM source_hourly
-WHERE ${HOURS_IN_RANGE}
+FROM source_daily
+WHERE ${DAYS_IN_RANGE}
 GROUP BY source_id
 LIMIT 100000`,
     params: rangeParams(request.range),
@@ -93,36 +95,29 @@ LIMIT 100000`,
 /**
  * Directed pairs (source, other): configs both carried in the range, and the share of the
  * source's configs that the other also carries. 1.0 means everything the source has, the other
- * has too: the source mirrors the other (or both mirror a third). Pairs come from the carriers
- * of each config (an array join of the list with itself), not from a self-join of the table.
+ * has too: the source mirrors the other (or both mirror a third). One pass: the carriers of
+ * each config, joined with themselves as arrays (no self-join of the table); a source's config
+ * count is a window over the same rows.
  */
 export function mirrorsQuery(request: OverviewRequest): BuiltQuery {
   return {
     sql: `
-SELECT s.source AS source, s.other AS other, s.shared AS shared, c.configs AS configs, s.shared / c.configs AS ratio
+SELECT source, other, count() AS shared, any(configs) AS configs, shared / configs AS ratio
 FROM
 (
-    SELECT source, other, count() AS shared
+    SELECT source, carried_by, count() OVER (PARTITION BY source) AS configs
     FROM
     (
         SELECT groupUniqArray(toString(source_id)) AS carried_by
         FROM config_sources_daily
         WHERE ${DAYS_IN_RANGE}
         GROUP BY fingerprint
-        HAVING length(carried_by) > 1
     )
     ARRAY JOIN carried_by AS source
-    ARRAY JOIN carried_by AS other
-    WHERE source != other
-    GROUP BY source, other
-) AS s
-INNER JOIN
-(
-    SELECT toString(source_id) AS source, uniqExact(fingerprint) AS configs
-    FROM config_sources_daily
-    WHERE ${DAYS_IN_RANGE}
-    GROUP BY source_id
-) AS c ON c.source = s.source
+)
+ARRAY JOIN carried_by AS other
+WHERE other != source
+GROUP BY source, other
 ORDER BY ratio DESC, shared DESC, source, other
 LIMIT {limit:UInt32}`,
     params: { ...rangeParams(request.range), limit: request.limit },
