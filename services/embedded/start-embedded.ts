@@ -142,6 +142,7 @@ export async function startEmbedded({ config, logger, say }: EmbeddedOptions): P
   try {
     const log = await openEmbeddedLog(clickhouse, topology, logger);
     closers.push(() => log.close());
+    if (!log.firstStart) say(`submerge: restoring the state kept in ${dataDir}`);
     const restored = await log.restore();
     const published = await loadCatalog(catalog, {
       log,
