@@ -433,8 +433,8 @@ async function queries(): Promise<void> {
       log(`| ${t.name} | ${t.p50.toFixed(0)} | ${t.p95.toFixed(0)} | ${t.max.toFixed(0)} |`);
     void iso;
   } finally {
-    if (!flag('keep'))
-      await ch.command({ query: `DROP DATABASE IF EXISTS ${database} SYNC` }).catch(() => undefined);
+    if (flag('keep') || reuse !== undefined) log(`\n(database ${database} kept)`);
+    else await ch.command({ query: `DROP DATABASE IF EXISTS ${database} SYNC` }).catch(() => undefined);
     await ch.close();
   }
 }
