@@ -27,12 +27,15 @@ export function canonicalXrayId(id: string): string {
 /** Lower-case dashed form of a UUID written with or without dashes; undefined otherwise. */
 export function canonicalUuid(text: string): string | undefined {
   if (text.length === 36) {
+    let upper = false;
     for (let i = 0; i < 36; i++) {
       const c = text.charCodeAt(i);
       const dash = i === 8 || i === 13 || i === 18 || i === 23;
       if (dash ? c !== 0x2d : !isHex(c)) return undefined;
+      if (c >= 0x41 && c <= 0x46) upper = true;
     }
-    return text.toLowerCase();
+    // Validated ids are lower-case already: no copy.
+    return upper ? text.toLowerCase() : text;
   }
   if (text.length === 32) {
     for (let i = 0; i < 32; i++) if (!isHex(text.charCodeAt(i))) return undefined;

@@ -7,6 +7,9 @@ import { domainToASCII } from 'node:url';
  * valid address is only trimmed and lower-cased, so garbage still hashes stably.
  */
 export function normalizeHost(raw: string): string {
+  // Validated servers are already in this form (lower-case ASCII name or dotted IPv4): one
+  // scan instead of trim/lower-case/IDN copies, on the once-per-fingerprint path.
+  if (isPlainName(raw)) return raw;
   let host = raw.trim();
   if (
     host.length > 1 &&
@@ -23,6 +26,17 @@ export function normalizeHost(raw: string): string {
     if (ascii !== '') host = ascii;
   }
   return host;
+}
+
+/** Lower-case letters, digits, `-`, `_` and inner dots only: nothing the slow path would change. */
+function isPlainName(text: string): boolean {
+  const n = text.length;
+  if (n === 0 || text.charCodeAt(n - 1) === 0x2e) return false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0x5f)) return false;
+  }
+  return true;
 }
 
 function isAscii(text: string): boolean {

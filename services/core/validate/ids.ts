@@ -1,15 +1,27 @@
 /** Canonical 8-4-4-4-12 hex UUID (any case). */
 export function isUuid(text: string): boolean {
-  if (text.length !== 36) return false;
+  return uuidCase(text) !== NOT_UUID;
+}
+
+const NOT_UUID = 0;
+const LOWER_UUID = 1;
+const UPPER_UUID = 2;
+
+/** NOT_UUID, LOWER_UUID (already canonical) or UPPER_UUID (some A-F). */
+function uuidCase(text: string): number {
+  if (text.length !== 36) return NOT_UUID;
+  let result = LOWER_UUID;
   for (let i = 0; i < 36; i++) {
     const c = text.charCodeAt(i);
     if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 0x2d) return false;
-    } else if (!((c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66))) {
-      return false;
+      if (c !== 0x2d) return NOT_UUID;
+    } else if (c >= 0x41 && c <= 0x46) {
+      result = UPPER_UUID;
+    } else if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) {
+      return NOT_UUID;
     }
   }
-  return true;
+  return result;
 }
 
 function isHex32(text: string): boolean {
@@ -35,7 +47,8 @@ export type IdCheck = { readonly ok: true; readonly id: string; readonly repaire
 /** Validate a vmess/vless user id: a UUID (lower-cased) or a short custom string. */
 export function checkUserId(raw: string): IdCheck {
   const text = raw.trim();
-  if (isUuid(text)) return { ok: true, id: text.toLowerCase(), repaired: false };
+  const uuid = uuidCase(text);
+  if (uuid !== NOT_UUID) return { ok: true, id: uuid === LOWER_UUID ? text : text.toLowerCase(), repaired: false };
   const hyphenated = hyphenateUuid(text);
   if (hyphenated !== undefined) return { ok: true, id: hyphenated, repaired: true };
   if (text.length === 0 || !text.isWellFormed() || Buffer.byteLength(text, 'utf8') > MAX_CUSTOM_ID_BYTES) return { ok: false };
@@ -49,7 +62,8 @@ export function checkUserId(raw: string): IdCheck {
 /** TUIC carries the 16 UUID bytes on the wire: only a real UUID works. */
 export function checkStrictUuid(raw: string): IdCheck {
   const text = raw.trim();
-  if (isUuid(text)) return { ok: true, id: text.toLowerCase(), repaired: false };
+  const uuid = uuidCase(text);
+  if (uuid !== NOT_UUID) return { ok: true, id: uuid === LOWER_UUID ? text : text.toLowerCase(), repaired: false };
   const hyphenated = hyphenateUuid(text);
   if (hyphenated !== undefined) return { ok: true, id: hyphenated, repaired: true };
   return { ok: false };

@@ -8,7 +8,11 @@ import { normaliseHost } from './host.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const FINGERPRINTS: ReadonlySet<string> = new Set(UTLS_FINGERPRINTS);
+// Name -> the one shared string (a kept config holds the constant, not a per-link copy).
+const FINGERPRINTS: ReadonlyMap<string, string> = new Map(UTLS_FINGERPRINTS.map((f) => [f, f]));
+
+/** Every config without TLS shares this one (frozen) value. */
+const TLS_OFF: TlsSettings = Object.freeze({ enabled: false });
 
 /** SNI as a client can send it: bare host (brackets stripped), IDN as punycode; undefined when junk. */
 export function checkServerName(raw: string): string | undefined {
@@ -20,7 +24,8 @@ export function checkServerName(raw: string): string | undefined {
   const h = normaliseHost(text);
   if (h === undefined) return undefined;
   // Keep the publisher's spelling (case) unless it had to change (IDN, brackets, trailing dot).
-  return h.kind === 'domain' && text.toLowerCase() !== h.host ? h.host : h.kind === 'ipv6' ? h.host : text;
+  if (h.kind === 'domain') return h.host === text || text.toLowerCase() === h.host ? text : h.host;
+  return h.kind === 'ipv6' ? h.host : text;
 }
 
 /** ALPN protocol ids: printable tokens, deduplicated, order kept. */
@@ -77,7 +82,7 @@ export function checkTls(tls: TlsSettings, sink: DiagnosticSink): TlsSettings | 
     if (tls.certSha256 !== undefined) extra.push('certSha256');
     if (tls.echConfig !== undefined) extra.push('ech');
     if (extra.length > 0) sink.warn('DROPPED_FIELD', `TLS is off: dropped ${extra.join(', ')}`);
-    return { enabled: false };
+    return TLS_OFF;
   }
   const out: Mutable<TlsSettings> = { enabled: true };
   if (tls.serverName !== undefined && tls.serverName.trim() !== '') {
@@ -97,8 +102,8 @@ export function checkTls(tls: TlsSettings, sink: DiagnosticSink): TlsSettings | 
   }
   if (tls.insecure === true) out.insecure = true;
   if (tls.fingerprint !== undefined && tls.fingerprint.trim() !== '') {
-    const fp = tls.fingerprint.trim().toLowerCase();
-    if (FINGERPRINTS.has(fp)) out.fingerprint = fp;
+    const fp = FINGERPRINTS.get(tls.fingerprint.trim().toLowerCase());
+    if (fp !== undefined) out.fingerprint = fp;
     else sink.warn('DROPPED_FIELD', `unknown uTLS fingerprint ${quote(tls.fingerprint)} dropped`);
   }
   if (tls.reality !== undefined) {

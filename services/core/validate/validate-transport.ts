@@ -50,11 +50,14 @@ function earlyData(value: number | undefined, sink: DiagnosticSink): number | un
   return undefined;
 }
 
+/** Every plain-TCP config shares this one (frozen) value. */
+const TCP: Transport = Object.freeze({ type: 'tcp' });
+
 /** Validate a V2Ray-family transport; undefined (with an error) when it cannot work. */
 export function checkTransport(t: Transport, sink: DiagnosticSink): Transport | undefined {
   switch (t.type) {
     case 'tcp':
-      return t;
+      return TCP;
     case 'http': {
       const p = path(t.path === '' ? '/' : t.path, sink, 'HTTP header path');
       if (p === undefined) return undefined;

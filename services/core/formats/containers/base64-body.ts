@@ -17,6 +17,15 @@ function isSpace(c: number): boolean {
 
 /** The body without whitespace when it is only base64 characters (padding at the end only). */
 export function compactBase64(text: string): string | undefined {
+  return scanBase64(text, true);
+}
+
+/** compactBase64(text) !== undefined, without building the compact text (body detection). */
+export function isBase64Body(text: string): boolean {
+  return scanBase64(text, false) !== undefined;
+}
+
+function scanBase64(text: string, build: boolean): string | undefined {
   let out = '';
   let start = 0;
   let data = 0;
@@ -30,7 +39,7 @@ export function compactBase64(text: string): string | undefined {
         while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
         if (j < text.length && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) return undefined;
       }
-      if (i > start) out += text.slice(start, i);
+      if (build && i > start) out += text.slice(start, i);
       start = i + 1;
       continue;
     }
@@ -42,7 +51,7 @@ export function compactBase64(text: string): string | undefined {
     if (!isBase64Char(c)) return undefined;
     data++;
   }
-  if (start < text.length) out += text.slice(start);
+  if (build && start < text.length) out += text.slice(start);
   if (data < 4 || padding > data) return undefined;
   return out;
 }

@@ -3,6 +3,7 @@ import { DIAGNOSTIC_CODES } from '../../model/diagnostic.ts';
 import type { ParsedConfig, SubscriptionMetadata } from '../../model/parse-result.ts';
 import { validateConfig } from '../../validate/validate-config.ts';
 import { parseLink } from '../links/parse-link.ts';
+import { knownSchemeNames } from '../links/schemes.ts';
 import type { ParseOptions } from '../parse-options.ts';
 import type { EntryOutcome } from './entry-outcome.ts';
 import type { ParseLimits } from './limits.ts';
@@ -36,6 +37,9 @@ export function createCollector(options: ParseOptions, limits: ParseLimits): Col
   const metadata: Mutable<SubscriptionMetadata> = {};
   let entries = 0;
   let stopped = false;
+  // One options object for every link, its line updated in place: parseLink and
+  // validateConfig read it and keep nothing, and this runs for every link of a body.
+  const linkOptions: { allowPrivateAddresses?: boolean; line: number } = { ...options, line: 0 };
 
   const count = (line: number): boolean => {
     if (stopped) return false;
@@ -90,7 +94,8 @@ export function createCollector(options: ParseOptions, limits: ParseLimits): Col
     link(link, line) {
       if (!count(line)) return;
       const scheme = schemeOf(link);
-      const outcome = parseLink(link, { ...options, line });
+      linkOptions.line = line;
+      const outcome = parseLink(link, linkOptions);
       stamp(outcome.diagnostics, line, scheme);
       if (outcome.config !== undefined) {
         configs.push({ config: outcome.config, origin: { line, from: scheme } });
@@ -105,5 +110,10 @@ export function createCollector(options: ParseOptions, limits: ParseLimits): Col
 /** Lower-cased text before `://` (the caller only passes text that has one). */
 export function schemeOf(link: string): string {
   const i = link.indexOf('://');
-  return (i < 0 ? link : link.slice(0, i)).toLowerCase();
+  const scheme = (i < 0 ? link : link.slice(0, i)).toLowerCase();
+  // Every parsed config keeps its scheme (origin.from): share one string per known scheme
+  // rather than retaining a fresh copy per config (fewer live objects for the scavenger).
+  return KNOWN_SCHEMES.get(scheme) ?? scheme;
 }
+
+const KNOWN_SCHEMES: ReadonlyMap<string, string> = new Map(knownSchemeNames().map((s) => [s, s]));

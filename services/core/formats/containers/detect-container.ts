@@ -1,4 +1,4 @@
-import { compactBase64 } from './base64-body.ts';
+import { isBase64Body } from './base64-body.ts';
 import { sectionName } from './ini-container.ts';
 import { forEachLine, schemeLength, trimLine } from './lines.ts';
 
@@ -65,7 +65,7 @@ export function detectBody(text: string): BodyKind {
   if (kind !== undefined) return kind;
   if (firstLine !== undefined) return BODY_KINDS.unknown;
   if (first === 91 /* [ */) return BODY_KINDS.json;
-  if (compactBase64(text) !== undefined) return BODY_KINDS.base64;
+  if (isBase64Body(text)) return BODY_KINDS.base64;
   if (sawText) return BODY_KINDS.uriList;
   if (HTML_HINT.test(t)) return BODY_KINDS.html;
   return BODY_KINDS.unknown;

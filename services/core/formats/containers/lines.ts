@@ -3,6 +3,10 @@
  * (subconverter meets all three). Line numbers are 1-based. Stops when `fn` returns false.
  */
 export function forEachLine(text: string, fn: (line: string, lineNumber: number) => boolean | void): void {
+  if (text.indexOf('\r') === -1) {
+    forEachLfLine(text, fn);
+    return;
+  }
   let start = 0;
   let n = 0;
   const len = text.length;
@@ -17,6 +21,25 @@ export function forEachLine(text: string, fn: (line: string, lineNumber: number)
     if (fn(text.slice(start, end), n) === false) return;
     if (end >= len) return;
     start = text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+  }
+}
+
+/**
+ * The common body without any CR: native indexOf finds each LF several times faster than a
+ * charCodeAt loop. (Kept apart on purpose: a loop that also tracks the next CR with indexOf
+ * falls off a V8 optimisation cliff and rescans the rest of the body on every line.)
+ */
+function forEachLfLine(text: string, fn: (line: string, lineNumber: number) => boolean | void): void {
+  let start = 0;
+  let n = 0;
+  const len = text.length;
+  for (;;) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = len;
+    n++;
+    if (fn(text.slice(start, end), n) === false) return;
+    if (end >= len) return;
+    start = end + 1;
   }
 }
 

@@ -66,7 +66,7 @@ export function parseLink(link: string, options: ParseOptions & { readonly line:
     return { diagnostics: sink.list() };
   }
   if (raw === undefined || sink.hasErrors()) return { diagnostics: sink.list() };
-  const v = validateConfig(raw, { ...options, line: options.line });
+  const v = validateConfig(raw, options);
   const own = sink.list();
   const checked =
     v.diagnostics.length === 0 || scheme === raw.protocol

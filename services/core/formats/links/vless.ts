@@ -9,7 +9,11 @@ import { tlsFromQuery, transportFromQuery, withSniFallback } from './v2ray-param
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const FLOWS: ReadonlySet<string> = new Set(['xtls-rprx-vision', 'xtls-rprx-vision-udp443']);
+// Flow -> its one shared string (kept by every config that has it).
+const FLOWS: ReadonlyMap<string, string> = new Map([
+  ['xtls-rprx-vision', 'xtls-rprx-vision'],
+  ['xtls-rprx-vision-udp443', 'xtls-rprx-vision-udp443'],
+]);
 
 /** `vless://id@host:port?params#name` (XTLS share-link standard, formats.md §2.2). */
 export const parseVless: SchemeParser = (after, ctx) => {
@@ -46,7 +50,8 @@ export function readFlow(raw: string | undefined, sink: Parameters<SchemeParser>
   if (raw === undefined) return undefined;
   const flow = raw.trim().toLowerCase();
   if (flow === '' || flow === 'none') return undefined;
-  if (FLOWS.has(flow)) return flow;
+  const known = FLOWS.get(flow);
+  if (known !== undefined) return known;
   sink.warn('DROPPED_FIELD', `flow ${quote(flow)} is not a current XTLS flow: dropped`);
   return undefined;
 }
