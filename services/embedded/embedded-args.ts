@@ -30,12 +30,16 @@ export type EmbeddedArgs =
 export function parseEmbeddedArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-  write: (text: string) => void = (text) => void process.stderr.write(text),
+  /** Where help and usage errors go; default: help to stdout, errors to stderr. */
+  write?: (text: string) => void,
 ): EmbeddedArgs {
   const program = new Command('submerge')
     .description('the whole job in one process: fetch, parse, merge, keep history, serve (no Kafka)')
     .exitOverride()
-    .configureOutput({ writeOut: write, writeErr: write })
+    .configureOutput({
+      writeOut: write ?? ((text) => void process.stdout.write(text)),
+      writeErr: write ?? ((text) => void process.stderr.write(text)),
+    })
     .option('--sources <file>', `sources catalog (default ${DEFAULT_SOURCES_FILE})`)
     .option('--port <n>', 'port of the read API (default 8080)')
     .option('--host <address>', 'address the read API listens on (default 127.0.0.1)')
