@@ -27,7 +27,10 @@ const UTF8 = new TextDecoder('utf-8');
  * diagnostics. Never throws on input: an unreadable body is an empty result whose
  * diagnostics say why; one bad line or entry never loses the good ones.
  */
-export function parseSubscription(body: string | Uint8Array, options: SubscriptionParseOptions = {}): ParseResult {
+export function parseSubscription(
+  body: string | Uint8Array,
+  options: SubscriptionParseOptions = {},
+): ParseResult {
   const limits: ParseLimits = {
     maxBytes: options.maxBytes ?? DEFAULT_LIMITS.maxBytes,
     maxLineLength: options.maxLineLength ?? DEFAULT_LIMITS.maxLineLength,
@@ -35,13 +38,20 @@ export function parseSubscription(body: string | Uint8Array, options: Subscripti
     maxDepth: options.maxDepth ?? DEFAULT_LIMITS.maxDepth,
     maxAliasCount: options.maxAliasCount ?? DEFAULT_LIMITS.maxAliasCount,
   };
-  const parseOptions: ParseOptions = options.allowPrivateAddresses === undefined ? {} : { allowPrivateAddresses: options.allowPrivateAddresses };
+  const parseOptions: ParseOptions =
+    options.allowPrivateAddresses === undefined
+      ? {}
+      : { allowPrivateAddresses: options.allowPrivateAddresses };
   const collector = createCollector(parseOptions, limits);
 
   const size = typeof body === 'string' ? utf8Length(body, limits.maxBytes) : body.byteLength;
   let container: ContainerFormat;
   if (size > limits.maxBytes) {
-    collector.note(DIAGNOSTIC_CODES.bodyTooLarge, 'error', `body of ${size} bytes is larger than ${limits.maxBytes}`);
+    collector.note(
+      DIAGNOSTIC_CODES.bodyTooLarge,
+      'error',
+      `body of ${size} bytes is larger than ${limits.maxBytes}`,
+    );
     container = CONTAINER_FORMATS.unknown;
   } else {
     // TextDecoder drops a leading BOM; a string body may still carry one.
@@ -49,8 +59,15 @@ export function parseSubscription(body: string | Uint8Array, options: Subscripti
     container = readBody(text, collector, 0);
   }
 
-  const nonProxy = Object.keys(collector.nonProxyEntries).length > 0 ? { nonProxyEntries: collector.nonProxyEntries } : {};
-  return { container, configs: collector.configs, diagnostics: collector.diagnostics, metadata: collector.metadata, ...nonProxy };
+  const nonProxy =
+    Object.keys(collector.nonProxyEntries).length > 0 ? { nonProxyEntries: collector.nonProxyEntries } : {};
+  return {
+    container,
+    configs: collector.configs,
+    diagnostics: collector.diagnostics,
+    metadata: collector.metadata,
+    ...nonProxy,
+  };
 }
 
 function readBody(text: string, collector: Collector, base64Layers: number): ContainerFormat {
@@ -80,7 +97,11 @@ function readBody(text: string, collector: Collector, base64Layers: number): Con
       const decoded = base64Layers < MAX_BASE64_LAYERS ? decodeBase64Body(text) : undefined;
       const inner = decoded === undefined ? BODY_KINDS.unknown : detectBody(decoded);
       if (decoded === undefined || inner === BODY_KINDS.unknown || inner === BODY_KINDS.empty) {
-        collector.note(DIAGNOSTIC_CODES.unknownContainer, 'error', 'body is neither a known format nor base64 of one');
+        collector.note(
+          DIAGNOSTIC_CODES.unknownContainer,
+          'error',
+          'body is neither a known format nor base64 of one',
+        );
         return CONTAINER_FORMATS.unknown;
       }
       readBody(stripBom(decoded), collector, base64Layers + 1);
@@ -94,7 +115,11 @@ function readBody(text: string, collector: Collector, base64Layers: number): Con
 
 function readJson(text: string, collector: Collector): ContainerFormat {
   if (maxBracketDepth(text) > collector.limits.maxDepth) {
-    collector.note(DIAGNOSTIC_CODES.invalidJson, 'error', `JSON nests deeper than ${collector.limits.maxDepth} levels`);
+    collector.note(
+      DIAGNOSTIC_CODES.invalidJson,
+      'error',
+      `JSON nests deeper than ${collector.limits.maxDepth} levels`,
+    );
     return CONTAINER_FORMATS.unknown;
   }
   let value: unknown;
@@ -106,7 +131,11 @@ function readJson(text: string, collector: Collector): ContainerFormat {
       readClashYaml(text, collector);
       return CONTAINER_FORMATS.clash;
     }
-    collector.note(DIAGNOSTIC_CODES.invalidJson, 'error', `body is not valid JSON: ${(e as Error).message.slice(0, 120)}`);
+    collector.note(
+      DIAGNOSTIC_CODES.invalidJson,
+      'error',
+      `body is not valid JSON: ${(e as Error).message.slice(0, 120)}`,
+    );
     return CONTAINER_FORMATS.unknown;
   }
   const format = classifyJson(value);

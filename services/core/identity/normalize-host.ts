@@ -34,7 +34,8 @@ function isPlainName(text: string): boolean {
   if (n === 0 || text.charCodeAt(n - 1) === 0x2e) return false;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0x5f)) return false;
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0x5f))
+      return false;
   }
   return true;
 }

@@ -66,7 +66,8 @@ export function base64Payload(text: string): { payload: string; junkCut: boolean
     while (i < text.length) {
       const c = text.charCodeAt(i);
       if (c === 0x3d) i += 1;
-      else if (c === 0x25 && text.charCodeAt(i + 1) === 0x33 && (text.charCodeAt(i + 2) | 0x20) === 0x64) i += 3;
+      else if (c === 0x25 && text.charCodeAt(i + 1) === 0x33 && (text.charCodeAt(i + 2) | 0x20) === 0x64)
+        i += 3;
       else if (c < 128 && CLASS[c] === 2) i += 1;
       else break;
     }

@@ -34,14 +34,46 @@ function isStripped(c: number): boolean {
 // combining class 0): a name made only of these (and ASCII, and emoji) is already NFC, so
 // the comparatively costly normalize() call is skipped. Anything else takes the slow path.
 const NFC_STABLE: readonly number[] = [
-  0x0080, 0x02ff, // Latin-1, Latin Extended, IPA, spacing modifiers
-  0x0400, 0x0482, 0x048a, 0x052f, // Cyrillic letters
-  0x0600, 0x060f, 0x061b, 0x064a, 0x0660, 0x066f, 0x0671, 0x06d5, 0x06ee, 0x06ff, // Arabic letters, digits
-  0x2002, 0x20cf, // spaces (not 2000/2001), ZWNJ/ZWJ, punctuation, currency
-  0x2100, 0x2125, 0x2127, 0x2129, 0x212c, 0x2328, 0x232b, 0x2adb, 0x2add, 0x2bff, // symbols, arrows
-  0x3000, 0x3029, 0x3030, 0x3098, 0x309b, 0x9fff, // CJK punctuation, kana, CJK ideographs
-  0xac00, 0xd7a3, // Hangul syllables
-  0xfe00, 0xfe1f, 0xff00, 0xffef, // variation selectors, fullwidth forms
+  0x0080,
+  0x02ff, // Latin-1, Latin Extended, IPA, spacing modifiers
+  0x0400,
+  0x0482,
+  0x048a,
+  0x052f, // Cyrillic letters
+  0x0600,
+  0x060f,
+  0x061b,
+  0x064a,
+  0x0660,
+  0x066f,
+  0x0671,
+  0x06d5,
+  0x06ee,
+  0x06ff, // Arabic letters, digits
+  0x2002,
+  0x20cf, // spaces (not 2000/2001), ZWNJ/ZWJ, punctuation, currency
+  0x2100,
+  0x2125,
+  0x2127,
+  0x2129,
+  0x212c,
+  0x2328,
+  0x232b,
+  0x2adb,
+  0x2add,
+  0x2bff, // symbols, arrows
+  0x3000,
+  0x3029,
+  0x3030,
+  0x3098,
+  0x309b,
+  0x9fff, // CJK punctuation, kana, CJK ideographs
+  0xac00,
+  0xd7a3, // Hangul syllables
+  0xfe00,
+  0xfe1f,
+  0xff00,
+  0xffef, // variation selectors, fullwidth forms
 ];
 
 function isNfcStable(c: number): boolean {

@@ -20,9 +20,11 @@ export function looksPercentEncoded(text: string): boolean {
     const a = text.charCodeAt(i + 1);
     const b = text.charCodeAt(i + 2) | 0x20;
     // %2F %3F %3D %40 %26 %23 %3A %25: delimiters that a second encoding pass hides.
-    if ((a === 0x32 && (b === 0x66 || b === 0x36 || b === 0x33 || b === 0x35)) ||
-        (a === 0x33 && (b === 0x66 || b === 0x64 || b === 0x61)) ||
-        (a === 0x34 && b === 0x30)) {
+    if (
+      (a === 0x32 && (b === 0x66 || b === 0x36 || b === 0x33 || b === 0x35)) ||
+      (a === 0x33 && (b === 0x66 || b === 0x64 || b === 0x61)) ||
+      (a === 0x34 && b === 0x30)
+    ) {
       return true;
     }
     i = text.indexOf('%', i + 1);
@@ -87,7 +89,11 @@ function percentDecodeSlow(text: string): string {
       j += 3;
     }
     // Reject overlong forms and surrogates like decodeURIComponent does.
-    if (ok && ((need === 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (need === 3 && (cp < 0x10000 || cp > 0x10ffff)))) {
+    if (
+      ok &&
+      ((need === 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (need === 3 && (cp < 0x10000 || cp > 0x10ffff)))
+    ) {
       ok = false;
     }
     if (ok) {

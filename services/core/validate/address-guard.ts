@@ -14,19 +14,29 @@ export const ADDRESS_CLASSES = {
 } as const;
 export type AddressClass = (typeof ADDRESS_CLASSES)[keyof typeof ADDRESS_CLASSES];
 
-const ip4 = (a: number, b: number, c: number, d: number): number => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+const ip4 = (a: number, b: number, c: number, d: number): number =>
+  ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 const inNet = (v: number, net: number, bits: number): boolean =>
-  bits === 0 ? true : (v >>> (32 - bits)) === (net >>> (32 - bits));
+  bits === 0 ? true : v >>> (32 - bits) === net >>> (32 - bits);
 
 // Cloud instance-metadata endpoints (AWS/GCP/Azure/OpenStack 169.254.169.254, Alibaba
 // 100.100.100.200, Oracle 192.0.0.192, AWS IPv6 fd00:ec2::254).
-const METADATA_V4 = [ip4(169, 254, 169, 254), ip4(100, 100, 100, 200), ip4(192, 0, 0, 192), ip4(169, 254, 170, 2)];
+const METADATA_V4 = [
+  ip4(169, 254, 169, 254),
+  ip4(100, 100, 100, 200),
+  ip4(192, 0, 0, 192),
+  ip4(169, 254, 170, 2),
+];
 
 export function classifyIpv4(v: number): AddressClass {
   if (METADATA_V4.includes(v)) return 'metadata';
   if (inNet(v, ip4(127, 0, 0, 0), 8)) return 'loopback';
   if (inNet(v, ip4(0, 0, 0, 0), 8) || inNet(v, ip4(224, 0, 0, 0), 3)) return 'unusable';
-  if (inNet(v, ip4(10, 0, 0, 0), 8) || inNet(v, ip4(172, 16, 0, 0), 12) || inNet(v, ip4(192, 168, 0, 0), 16)) {
+  if (
+    inNet(v, ip4(10, 0, 0, 0), 8) ||
+    inNet(v, ip4(172, 16, 0, 0), 12) ||
+    inNet(v, ip4(192, 168, 0, 0), 16)
+  ) {
     return 'private';
   }
   // CGNAT shared space: inside a carrier network, never a published server.
@@ -62,7 +72,16 @@ export function classifyIpv6(g: readonly number[]): AddressClass {
     const inner = classifyIpv4(((at(1) << 16) | at(2)) >>> 0);
     if (inner !== 'public') return inner;
   }
-  if (at(0) === 0xfd00 && at(1) === 0x0ec2 && at(2) === 0 && at(3) === 0 && at(4) === 0 && at(5) === 0 && at(6) === 0 && at(7) === 0x254) {
+  if (
+    at(0) === 0xfd00 &&
+    at(1) === 0x0ec2 &&
+    at(2) === 0 &&
+    at(3) === 0 &&
+    at(4) === 0 &&
+    at(5) === 0 &&
+    at(6) === 0 &&
+    at(7) === 0x254
+  ) {
     return 'metadata';
   }
   if ((at(0) & 0xfe00) === 0xfc00) return 'private';
@@ -85,11 +104,22 @@ const METADATA_NAMES = new Set([
 ]);
 
 // Names that only resolve inside a host or a private network.
-const LOCAL_SUFFIXES = ['.localhost', '.local', '.internal', '.intranet', '.lan', '.home.arpa', '.localdomain', '.corp', '.private'];
+const LOCAL_SUFFIXES = [
+  '.localhost',
+  '.local',
+  '.internal',
+  '.intranet',
+  '.lan',
+  '.home.arpa',
+  '.localdomain',
+  '.corp',
+  '.private',
+];
 
 export function classifyDomain(host: string): AddressClass {
   if (METADATA_NAMES.has(host)) return 'metadata';
-  if (host === 'localhost' || host.endsWith('.localhost') || host === 'localhost.localdomain') return 'loopback';
+  if (host === 'localhost' || host.endsWith('.localhost') || host === 'localhost.localdomain')
+    return 'loopback';
   if (host.indexOf('.') === -1) return 'private'; // single label: resolved by the local search list
   for (const suffix of LOCAL_SUFFIXES) {
     if (host.endsWith(suffix)) return 'private';

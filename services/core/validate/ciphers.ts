@@ -1,5 +1,11 @@
 /** VMess body ciphers (`scy`). Empty / absent means `auto`. */
-export const VMESS_CIPHERS: ReadonlySet<string> = new Set(['auto', 'aes-128-gcm', 'chacha20-poly1305', 'none', 'zero']);
+export const VMESS_CIPHERS: ReadonlySet<string> = new Set([
+  'auto',
+  'aes-128-gcm',
+  'chacha20-poly1305',
+  'none',
+  'zero',
+]);
 
 /** Shadowsocks 2022 (SIP022) methods and their PSK length in bytes. */
 export const SS2022_KEY_BYTES: ReadonlyMap<string, number> = new Map([

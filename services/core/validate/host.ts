@@ -107,7 +107,7 @@ export function parseIpv6(text: string): number[] | undefined {
 export function formatIpv6(groups: readonly number[]): string {
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i += 1;
       continue;

@@ -42,16 +42,19 @@ export function hyphenateUuid(text: string): string | undefined {
  */
 export const MAX_CUSTOM_ID_BYTES = 30;
 
-export type IdCheck = { readonly ok: true; readonly id: string; readonly repaired: boolean } | { readonly ok: false };
+export type IdCheck =
+  { readonly ok: true; readonly id: string; readonly repaired: boolean } | { readonly ok: false };
 
 /** Validate a vmess/vless user id: a UUID (lower-cased) or a short custom string. */
 export function checkUserId(raw: string): IdCheck {
   const text = raw.trim();
   const uuid = uuidCase(text);
-  if (uuid !== NOT_UUID) return { ok: true, id: uuid === LOWER_UUID ? text : text.toLowerCase(), repaired: false };
+  if (uuid !== NOT_UUID)
+    return { ok: true, id: uuid === LOWER_UUID ? text : text.toLowerCase(), repaired: false };
   const hyphenated = hyphenateUuid(text);
   if (hyphenated !== undefined) return { ok: true, id: hyphenated, repaired: true };
-  if (text.length === 0 || !text.isWellFormed() || Buffer.byteLength(text, 'utf8') > MAX_CUSTOM_ID_BYTES) return { ok: false };
+  if (text.length === 0 || !text.isWellFormed() || Buffer.byteLength(text, 'utf8') > MAX_CUSTOM_ID_BYTES)
+    return { ok: false };
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x21 || c === 0x7f) return { ok: false };
@@ -63,7 +66,8 @@ export function checkUserId(raw: string): IdCheck {
 export function checkStrictUuid(raw: string): IdCheck {
   const text = raw.trim();
   const uuid = uuidCase(text);
-  if (uuid !== NOT_UUID) return { ok: true, id: uuid === LOWER_UUID ? text : text.toLowerCase(), repaired: false };
+  if (uuid !== NOT_UUID)
+    return { ok: true, id: uuid === LOWER_UUID ? text : text.toLowerCase(), repaired: false };
   const hyphenated = hyphenateUuid(text);
   if (hyphenated !== undefined) return { ok: true, id: hyphenated, repaired: true };
   return { ok: false };

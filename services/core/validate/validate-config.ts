@@ -99,7 +99,16 @@ function check(config: ProxyConfig, sink: DiagnosticSink, allowPrivate: boolean)
       const tls = checkTls(config.tls, sink);
       const transport = checkTransport(config.transport, sink);
       if (id === undefined || tls === undefined || transport === undefined) return undefined;
-      const out: Mutable<typeof config> = { ...config, name: base.name, server: base.server, port: base.port, uuid: id, cipher, tls, transport };
+      const out: Mutable<typeof config> = {
+        ...config,
+        name: base.name,
+        server: base.server,
+        port: base.port,
+        uuid: id,
+        cipher,
+        tls,
+        transport,
+      };
       return out;
     }
     case 'vless': {
@@ -112,7 +121,16 @@ function check(config: ProxyConfig, sink: DiagnosticSink, allowPrivate: boolean)
         sink.error('INVALID_VALUE', 'VLESS encryption is too long or contains control characters');
         return undefined;
       }
-      const out: Mutable<typeof config> = { ...config, name: base.name, server: base.server, port: base.port, uuid: id, encryption: enc, tls, transport };
+      const out: Mutable<typeof config> = {
+        ...config,
+        name: base.name,
+        server: base.server,
+        port: base.port,
+        uuid: id,
+        encryption: enc,
+        tls,
+        transport,
+      };
       if (config.flow === undefined || config.flow === '') drop(out, 'flow');
       return out;
     }
@@ -136,7 +154,12 @@ function check(config: ProxyConfig, sink: DiagnosticSink, allowPrivate: boolean)
     case 'wireguard':
       return checkWireguard(config, base, sink);
     case 'socks': {
-      const out: Mutable<typeof config> = { ...config, name: base.name, server: base.server, port: base.port };
+      const out: Mutable<typeof config> = {
+        ...config,
+        name: base.name,
+        server: base.server,
+        port: base.port,
+      };
       if (!optionalCredentials(out, sink)) return undefined;
       if (config.tls !== undefined) {
         const tls = checkTls(config.tls, sink);
@@ -147,7 +170,12 @@ function check(config: ProxyConfig, sink: DiagnosticSink, allowPrivate: boolean)
       return out;
     }
     case 'http': {
-      const out: Mutable<typeof config> = { ...config, name: base.name, server: base.server, port: base.port };
+      const out: Mutable<typeof config> = {
+        ...config,
+        name: base.name,
+        server: base.server,
+        port: base.port,
+      };
       if (!optionalCredentials(out, sink)) return undefined;
       const tls = checkTls(config.tls, sink);
       if (tls === undefined) return undefined;
@@ -157,13 +185,17 @@ function check(config: ProxyConfig, sink: DiagnosticSink, allowPrivate: boolean)
     case 'anytls': {
       if (!credential(config.password, sink, 'password', true)) return undefined;
       const tls = checkTls(config.tls, sink);
-      return tls === undefined ? undefined : { ...config, name: base.name, server: base.server, port: base.port, tls };
+      return tls === undefined
+        ? undefined
+        : { ...config, name: base.name, server: base.server, port: base.port, tls };
     }
     case 'naive': {
       if (!credential(config.username, sink, 'username', false)) return undefined;
       if (!credential(config.password, sink, 'password', false)) return undefined;
       const tls = checkTls(config.tls, sink);
-      return tls === undefined ? undefined : { ...config, name: base.name, server: base.server, port: base.port, tls };
+      return tls === undefined
+        ? undefined
+        : { ...config, name: base.name, server: base.server, port: base.port, tls };
     }
   }
 }
@@ -262,7 +294,11 @@ function checkPlugin(plugin: ShadowsocksPlugin, sink: DiagnosticSink): Shadowsoc
   return name === plugin.name ? plugin : { name, opts: plugin.opts };
 }
 
-function checkShadowsocks(config: ShadowsocksConfig, base: Base, sink: DiagnosticSink): ShadowsocksConfig | undefined {
+function checkShadowsocks(
+  config: ShadowsocksConfig,
+  base: Base,
+  sink: DiagnosticSink,
+): ShadowsocksConfig | undefined {
   const raw = config.method.trim().toLowerCase();
   let method = raw;
   const alias = SS_CIPHER_ALIASES.get(raw);
@@ -289,9 +325,16 @@ function checkShadowsocks(config: ShadowsocksConfig, base: Base, sink: Diagnosti
       }
       if (n !== keyBytes) wrong.push(n);
     }
-    if (wrong.length > 0) sink.warn('INVALID_KEY', `${method} expects ${keyBytes}-byte keys, found ${wrong.join(', ')}`);
+    if (wrong.length > 0)
+      sink.warn('INVALID_KEY', `${method} expects ${keyBytes}-byte keys, found ${wrong.join(', ')}`);
   }
-  const out: Mutable<ShadowsocksConfig> = { ...config, name: base.name, server: base.server, port: base.port, method };
+  const out: Mutable<ShadowsocksConfig> = {
+    ...config,
+    name: base.name,
+    server: base.server,
+    port: base.port,
+    method,
+  };
   if (config.plugin !== undefined) {
     const plugin = checkPlugin(config.plugin, sink);
     if (plugin === undefined) return undefined;
@@ -301,7 +344,11 @@ function checkShadowsocks(config: ShadowsocksConfig, base: Base, sink: Diagnosti
   return out;
 }
 
-function checkShadowsocksR(config: ShadowsocksRConfig, base: Base, sink: DiagnosticSink): ShadowsocksRConfig | undefined {
+function checkShadowsocksR(
+  config: ShadowsocksRConfig,
+  base: Base,
+  sink: DiagnosticSink,
+): ShadowsocksRConfig | undefined {
   const method = config.method.trim().toLowerCase();
   if (!SSR_CIPHERS.has(method)) {
     sink.error('INVALID_CIPHER', `unknown ShadowsocksR cipher ${quote(config.method)}`);
@@ -318,7 +365,15 @@ function checkShadowsocksR(config: ShadowsocksRConfig, base: Base, sink: Diagnos
     return undefined;
   }
   if (!credential(config.password, sink, 'password', method !== 'none')) return undefined;
-  const out: Mutable<ShadowsocksRConfig> = { ...config, name: base.name, server: base.server, port: base.port, method, protocolName, obfs };
+  const out: Mutable<ShadowsocksRConfig> = {
+    ...config,
+    name: base.name,
+    server: base.server,
+    port: base.port,
+    method,
+    protocolName,
+    obfs,
+  };
   for (const key of ['protocolParam', 'obfsParam'] as const) {
     const v = out[key];
     if (v === undefined) continue;
@@ -333,7 +388,11 @@ function checkShadowsocksR(config: ShadowsocksRConfig, base: Base, sink: Diagnos
  * to the hop set (links write `:443,20000-20100`, sing-box `443:443`), so it is dropped:
  * one canonical form whatever the source spelled.
  */
-function checkPorts(ports: readonly PortRange[] | undefined, main: number, sink: DiagnosticSink): PortRange[] | undefined | false {
+function checkPorts(
+  ports: readonly PortRange[] | undefined,
+  main: number,
+  sink: DiagnosticSink,
+): PortRange[] | undefined | false {
   if (ports === undefined || ports.length === 0) return undefined;
   if (ports.length > 64) {
     sink.error('FIELD_TOO_LONG', 'more than 64 port ranges');
@@ -391,7 +450,11 @@ function checkHysteria(config: HysteriaConfig, base: Base, sink: DiagnosticSink)
   return out;
 }
 
-function checkHysteria2(config: Hysteria2Config, base: Base, sink: DiagnosticSink): Hysteria2Config | undefined {
+function checkHysteria2(
+  config: Hysteria2Config,
+  base: Base,
+  sink: DiagnosticSink,
+): Hysteria2Config | undefined {
   if (!credential(config.password, sink, 'password', false)) return undefined;
   const out: Mutable<Hysteria2Config> = { ...config, name: base.name, server: base.server, port: base.port };
   const ports = checkPorts(config.ports, config.port, sink);
@@ -436,12 +499,19 @@ function checkTuic(config: TuicConfig, base: Base, sink: DiagnosticSink): TuicCo
   const id = userId(config.uuid, sink, true);
   if (id === undefined) return undefined;
   if (!credential(config.password, sink, 'password', false)) return undefined;
-  const out: Mutable<TuicConfig> = { ...config, name: base.name, server: base.server, port: base.port, uuid: id };
+  const out: Mutable<TuicConfig> = {
+    ...config,
+    name: base.name,
+    server: base.server,
+    port: base.port,
+    uuid: id,
+  };
   if (config.congestionControl !== undefined) {
     const cc = config.congestionControl.trim().toLowerCase().replace('-', '_');
     if (TUIC_CONGESTION.has(cc)) out.congestionControl = cc;
     else {
-      if (cc !== '') sink.warn('DROPPED_FIELD', `unknown congestion control ${quote(config.congestionControl)} dropped`);
+      if (cc !== '')
+        sink.warn('DROPPED_FIELD', `unknown congestion control ${quote(config.congestionControl)} dropped`);
       drop(out, 'congestionControl');
     }
   }
@@ -449,7 +519,8 @@ function checkTuic(config: TuicConfig, base: Base, sink: DiagnosticSink): TuicCo
     const m = config.udpRelayMode.trim().toLowerCase();
     if (m === 'native' || m === 'quic') out.udpRelayMode = m;
     else {
-      if (m !== '') sink.warn('DROPPED_FIELD', `unknown UDP relay mode ${quote(config.udpRelayMode)} dropped`);
+      if (m !== '')
+        sink.warn('DROPPED_FIELD', `unknown UDP relay mode ${quote(config.udpRelayMode)} dropped`);
       drop(out, 'udpRelayMode');
     }
   }
@@ -460,7 +531,12 @@ function checkTuic(config: TuicConfig, base: Base, sink: DiagnosticSink): TuicCo
   return out;
 }
 
-function wgKey(raw: string | undefined, sink: DiagnosticSink, what: string, required: boolean): string | undefined | false {
+function wgKey(
+  raw: string | undefined,
+  sink: DiagnosticSink,
+  what: string,
+  required: boolean,
+): string | undefined | false {
   if (raw === undefined || raw.trim() === '') {
     if (required) {
       sink.error('MISSING_FIELD', `WireGuard ${what} is missing`);
@@ -501,7 +577,11 @@ export function normaliseCidr(raw: string): string | undefined {
   return bits > max ? undefined : `${host}/${bits}`;
 }
 
-function checkWireguard(config: WireguardConfig, base: Base, sink: DiagnosticSink): WireguardConfig | undefined {
+function checkWireguard(
+  config: WireguardConfig,
+  base: Base,
+  sink: DiagnosticSink,
+): WireguardConfig | undefined {
   const privateKey = wgKey(config.privateKey, sink, 'private key', true);
   const peerPublicKey = wgKey(config.peerPublicKey, sink, 'peer public key', true);
   const psk = wgKey(config.preSharedKey, sink, 'pre-shared key', false);
@@ -517,7 +597,15 @@ function checkWireguard(config: WireguardConfig, base: Base, sink: DiagnosticSin
     sink.error('MISSING_FIELD', 'WireGuard interface address is missing');
     return undefined;
   }
-  const out: Mutable<WireguardConfig> = { ...config, name: base.name, server: base.server, port: base.port, privateKey, peerPublicKey, addresses };
+  const out: Mutable<WireguardConfig> = {
+    ...config,
+    name: base.name,
+    server: base.server,
+    port: base.port,
+    privateKey,
+    peerPublicKey,
+    addresses,
+  };
   if (psk === undefined) drop(out, 'preSharedKey');
   else out.preSharedKey = psk;
   if (config.reserved !== undefined) {

@@ -53,7 +53,10 @@ function checkReality(reality: RealitySettings, sink: DiagnosticSink): RealitySe
   }
   const sid = reality.shortId.trim().toLowerCase();
   if (sid.length > 16 || (sid.length & 1) === 1 || !/^[0-9a-f]*$/.test(sid)) {
-    sink.error('INVALID_VALUE', `REALITY short id ${quote(reality.shortId)} is not 0-16 hex digits of whole bytes`);
+    sink.error(
+      'INVALID_VALUE',
+      `REALITY short id ${quote(reality.shortId)} is not 0-16 hex digits of whole bytes`,
+    );
     return undefined;
   }
   const out: Mutable<RealitySettings> = { publicKey, shortId: sid };
@@ -114,7 +117,11 @@ export function checkTls(tls: TlsSettings, sink: DiagnosticSink): TlsSettings | 
   if (tls.certSha256 !== undefined && tls.certSha256 !== '') {
     const pin = tls.certSha256.replace(/:/g, '').trim().toLowerCase();
     if (/^[0-9a-f]{64}$/.test(pin)) out.certSha256 = pin;
-    else sink.warn('DROPPED_FIELD', `certificate pin ${quote(tls.certSha256)} is not a SHA-256 hex digest: dropped`);
+    else
+      sink.warn(
+        'DROPPED_FIELD',
+        `certificate pin ${quote(tls.certSha256)} is not a SHA-256 hex digest: dropped`,
+      );
   }
   if (tls.echConfig !== undefined && tls.echConfig !== '') {
     const ech = tls.echConfig.trim();

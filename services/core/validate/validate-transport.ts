@@ -5,7 +5,15 @@ import { quote } from './diagnostic-sink.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const KCP_HEADERS: ReadonlySet<string> = new Set(['none', 'srtp', 'utp', 'wechat-video', 'dtls', 'wireguard', 'dns']);
+const KCP_HEADERS: ReadonlySet<string> = new Set([
+  'none',
+  'srtp',
+  'utp',
+  'wechat-video',
+  'dtls',
+  'wireguard',
+  'dns',
+]);
 const QUIC_SECURITY: ReadonlySet<string> = new Set(['none', 'aes-128-gcm', 'chacha20-poly1305']);
 const XHTTP_MODES: ReadonlySet<string> = new Set(['auto', 'packet-up', 'stream-up', 'stream-one']);
 /** Early data beyond this is not a real setting (Xray/sing-box use 2048..8192). */
@@ -120,8 +128,7 @@ export function checkTransport(t: Transport, sink: DiagnosticSink): Transport | 
         // `auto` is the default mode: canonical form leaves it out (like gRPC `gun`).
         if (XHTTP_MODES.has(mode)) {
           if (mode !== 'auto') out.mode = mode;
-        }
-        else sink.warn('DROPPED_FIELD', `unknown xhttp mode ${quote(t.mode)} dropped`);
+        } else sink.warn('DROPPED_FIELD', `unknown xhttp mode ${quote(t.mode)} dropped`);
       }
       if (t.extra !== undefined) {
         const extra = t.extra.trim();

@@ -25,7 +25,12 @@ function readSourceTable(publisherDir: string): Row[] {
     if (m === null) continue;
     const counts = new Map<string, number>();
     for (const c of (m[5] as string).matchAll(/`([^`]+)` (\d+)/g)) counts.set(c[1] as string, Number(c[2]));
-    rows.push({ file: path.join(publisherDir, m[2] as string, m[1] as string), bytes: Number(m[3]), format: m[4] as string, counts });
+    rows.push({
+      file: path.join(publisherDir, m[2] as string, m[1] as string),
+      bytes: Number(m[3]),
+      format: m[4] as string,
+      counts,
+    });
   }
   return rows;
 }
@@ -59,9 +64,15 @@ function account(result: ParseResult, key: string): Accounting {
   const configs = result.configs.filter((c) => c.origin.from === key).length;
   const rejectedLines = new Map<number, string>();
   for (const d of result.diagnostics) {
-    if (d.severity === 'error' && d.scheme === key && d.line !== undefined && !rejectedLines.has(d.line)) rejectedLines.set(d.line, d.code);
+    if (d.severity === 'error' && d.scheme === key && d.line !== undefined && !rejectedLines.has(d.line))
+      rejectedLines.set(d.line, d.code);
   }
-  return { configs, rejected: rejectedLines.size, nonProxy: result.nonProxyEntries?.[key] ?? 0, reasons: [...rejectedLines.values()] };
+  return {
+    configs,
+    rejected: rejectedLines.size,
+    nonProxy: result.nonProxyEntries?.[key] ?? 0,
+    reasons: [...rejectedLines.values()],
+  };
 }
 
 function countCodes(result: ParseResult, ...codes: readonly string[]): number {
@@ -80,7 +91,9 @@ function walk(dir: string): string[] {
 
 describe('shared corpus: counts per file match SOURCE.md', () => {
   it('has a SOURCE.md row for every corpus data file', () => {
-    const files = walk(corpusRoot).filter((f) => path.basename(f) !== 'SOURCE.md').sort();
+    const files = walk(corpusRoot)
+      .filter((f) => path.basename(f) !== 'SOURCE.md')
+      .sort();
     expect(files.length).toBeGreaterThan(0);
     expect(rows.map((r) => r.file).sort()).toEqual(files);
   });
@@ -98,7 +111,9 @@ describe('shared corpus: counts per file match SOURCE.md', () => {
       const keys = new Set<string>();
       for (const [key, expected] of row.counts) {
         if (key === '(comment //)') {
-          expect(countCodes(result, DIAGNOSTIC_CODES.commentLine, DIAGNOSTIC_CODES.metadataLine), key).toBe(expected);
+          expect(countCodes(result, DIAGNOSTIC_CODES.commentLine, DIAGNOSTIC_CODES.metadataLine), key).toBe(
+            expected,
+          );
           continue;
         }
         if (key === '(other non-URI line)') {
@@ -109,7 +124,10 @@ describe('shared corpus: counts per file match SOURCE.md', () => {
         keys.add(k);
         const a = account(result, k);
         // A difference between configs and SOURCE.md must be entries rejected with a reason code.
-        expect({ key, accounted: a.configs + a.rejected + a.nonProxy }, `${key}: ${a.configs} configs, rejected ${a.reasons.join(',')}`).toEqual({
+        expect(
+          { key, accounted: a.configs + a.rejected + a.nonProxy },
+          `${key}: ${a.configs} configs, rejected ${a.reasons.join(',')}`,
+        ).toEqual({
           key,
           accounted: expected,
         });
@@ -117,7 +135,8 @@ describe('shared corpus: counts per file match SOURCE.md', () => {
       // Nothing read from an entry type SOURCE.md does not list (e.g. a glued-line split gone wrong).
       const extra = result.configs.map((c) => c.origin.from).filter((from) => !keys.has(from));
       expect(extra).toEqual([]);
-      if (!row.counts.has('(other non-URI line)')) expect(countCodes(result, DIAGNOSTIC_CODES.garbageLine)).toBe(0);
+      if (!row.counts.has('(other non-URI line)'))
+        expect(countCodes(result, DIAGNOSTIC_CODES.garbageLine)).toBe(0);
     });
   }
 });

@@ -49,7 +49,13 @@ export function readClashYaml(text: string, collector: Collector): void {
     }
     const src = block.lines.join('\n');
     if (maxBracketDepth(src) > collector.limits.maxDepth) {
-      collector.note(DIAGNOSTIC_CODES.invalidYaml, 'error', `nesting deeper than ${collector.limits.maxDepth}`, block.firstLine, 'clash');
+      collector.note(
+        DIAGNOSTIC_CODES.invalidYaml,
+        'error',
+        `nesting deeper than ${collector.limits.maxDepth}`,
+        block.firstLine,
+        'clash',
+      );
       return;
     }
     const doc = parseDocument(src, opts);
@@ -84,7 +90,14 @@ export function readClashYaml(text: string, collector: Collector): void {
           read(proxies);
         }
       }
-      if (!found) collector.note(DIAGNOSTIC_CODES.unknownContainer, 'error', 'YAML has no proxies list', undefined, 'clash');
+      if (!found)
+        collector.note(
+          DIAGNOSTIC_CODES.unknownContainer,
+          'error',
+          'YAML has no proxies list',
+          undefined,
+          'clash',
+        );
       return;
     }
   }
@@ -92,7 +105,13 @@ export function readClashYaml(text: string, collector: Collector): void {
   // Invalid YAML (string templating): recover entry by entry so one bad proxy loses only itself.
   const items = blocks.flatMap((block) => blockItems(block).map((item) => ({ block, item })));
   if (items.length === 0) {
-    collector.note(DIAGNOSTIC_CODES.invalidYaml, 'error', `YAML does not parse (${reason}) and has no proxy items to recover`, undefined, 'clash');
+    collector.note(
+      DIAGNOSTIC_CODES.invalidYaml,
+      'error',
+      `YAML does not parse (${reason}) and has no proxy items to recover`,
+      undefined,
+      'clash',
+    );
     return;
   }
   for (const { block, item } of items) {
@@ -107,7 +126,13 @@ export function readClashYaml(text: string, collector: Collector): void {
       const type = /\btype\s*:\s*"?([A-Za-z0-9-]+)/.exec(src)?.[1]?.toLowerCase() ?? 'unknown';
       const why = doc.errors[0]?.message.split('\n')[0] ?? 'not a single proxy';
       const at = block.firstLine + item.start;
-      collector.note(DIAGNOSTIC_CODES.invalidYaml, 'error', `proxy at body line ${at} is not valid YAML: ${why}`, index, `clash:${type}`);
+      collector.note(
+        DIAGNOSTIC_CODES.invalidYaml,
+        'error',
+        `proxy at body line ${at} is not valid YAML: ${why}`,
+        index,
+        `clash:${type}`,
+      );
     }
   }
 }
@@ -125,7 +150,13 @@ function safeToJs(doc: { toJS(opts: ToJSOptions): unknown }, opts: ToJSOptions):
 
 export function readClashItem(item: unknown, index: number, collector: Collector): void {
   if (!isObj(item)) {
-    collector.note(DIAGNOSTIC_CODES.invalidValue, 'error', 'proxy entry is not a mapping', index, 'clash:unknown');
+    collector.note(
+      DIAGNOSTIC_CODES.invalidValue,
+      'error',
+      'proxy entry is not a mapping',
+      index,
+      'clash:unknown',
+    );
     return;
   }
   const type = (str(item['type']) ?? 'unknown').toLowerCase();

@@ -101,7 +101,13 @@ export function createCollector(options: ParseOptions, limits: ParseLimits): Col
         configs.push({ config: outcome.config, origin: { line, from: scheme } });
       } else if (!outcome.diagnostics.some((d) => d.severity === 'error')) {
         // The gate must say why nothing came out; never lose a line silently.
-        diagnostics.push({ code: DIAGNOSTIC_CODES.malformedLink, severity: 'error', message: 'link produced no config', line, scheme });
+        diagnostics.push({
+          code: DIAGNOSTIC_CODES.malformedLink,
+          severity: 'error',
+          message: 'link produced no config',
+          line,
+          scheme,
+        });
       }
     },
   };

@@ -38,7 +38,8 @@ export function parseFlowItem(line: string): Record<string, unknown> | undefined
   const value = flowMap(cur);
   if (value === NOT_MINE) return undefined;
   cur.skipSpaces();
-  if (cur.i < line.length && !(line.charCodeAt(cur.i) === 35 && line.charCodeAt(cur.i - 1) === 32)) return undefined;
+  if (cur.i < line.length && !(line.charCodeAt(cur.i) === 35 && line.charCodeAt(cur.i - 1) === 32))
+    return undefined;
   return value as Record<string, unknown>;
 }
 
@@ -135,7 +136,16 @@ function badPlainStart(c: number, next: number): boolean {
     case 45: // -
     case 63: // ?
     case 58: // :
-      return next === 32 || next === 9 || Number.isNaN(next) || next === 44 || next === 91 || next === 93 || next === 123 || next === 125;
+      return (
+        next === 32 ||
+        next === 9 ||
+        Number.isNaN(next) ||
+        next === 44 ||
+        next === 91 ||
+        next === 93 ||
+        next === 123 ||
+        next === 125
+      );
     default:
       return Number.isNaN(c);
   }
@@ -154,9 +164,20 @@ function scalar(cur: Cursor, isKey: boolean): string | null | typeof NOT_MINE {
     if (ch === 44 || ch === 91 || ch === 93 || ch === 123 || ch === 125) break;
     if (ch === 58 /* : */) {
       const n = s.charCodeAt(cur.i + 1);
-      if (n === 32 || n === 9 || n === 44 || n === 91 || n === 93 || n === 123 || n === 125 || Number.isNaN(n)) break;
+      if (
+        n === 32 ||
+        n === 9 ||
+        n === 44 ||
+        n === 91 ||
+        n === 93 ||
+        n === 123 ||
+        n === 125 ||
+        Number.isNaN(n)
+      )
+        break;
     }
-    if (ch === 35 /* # */ && (s.charCodeAt(cur.i - 1) === 32 || s.charCodeAt(cur.i - 1) === 9)) return NOT_MINE;
+    if (ch === 35 /* # */ && (s.charCodeAt(cur.i - 1) === 32 || s.charCodeAt(cur.i - 1) === 9))
+      return NOT_MINE;
     if (ch < 32 && ch !== 9) return NOT_MINE;
     cur.i++;
     if (ch !== 32 && ch !== 9) end = cur.i;

@@ -32,17 +32,24 @@ export function readIniConfig(text: string, section: 'server_local' | 'proxy', c
       return;
     }
     if (line.length > collector.limits.maxLineLength) {
-      collector.note(DIAGNOSTIC_CODES.lineTooLong, 'error', `line of ${line.length} characters is longer than ${collector.limits.maxLineLength}`, n);
+      collector.note(
+        DIAGNOSTIC_CODES.lineTooLong,
+        'error',
+        `line of ${line.length} characters is longer than ${collector.limits.maxLineLength}`,
+        n,
+      );
       return;
     }
     if (section === 'server_local') {
       const entry = parseQuantumultXLine(line);
-      if (entry === undefined) collector.note(DIAGNOSTIC_CODES.garbageLine, 'error', `not a proxy line: ${line.slice(0, 60)}`, n);
+      if (entry === undefined)
+        collector.note(DIAGNOSTIC_CODES.garbageLine, 'error', `not a proxy line: ${line.slice(0, 60)}`, n);
       else collector.entry(readQuantumultXLine(entry), n, `quantumult-x:${entry.keyword}`);
       return;
     }
     const entry = parseSurgeLine(line);
-    if (entry === undefined) collector.note(DIAGNOSTIC_CODES.garbageLine, 'error', `not a proxy line: ${line.slice(0, 60)}`, n);
+    if (entry === undefined)
+      collector.note(DIAGNOSTIC_CODES.garbageLine, 'error', `not a proxy line: ${line.slice(0, 60)}`, n);
     else collector.entry(readSurgeLine(entry), n, `surge:${entry.keyword}`);
   });
 }

@@ -9,14 +9,24 @@ import type { Obj } from './values.ts';
 import { arr, int, isObj, str } from './values.ts';
 import { readXrayOutbound } from './xray-entry.ts';
 
-type JsonFormat = typeof CONTAINER_FORMATS.clash | typeof CONTAINER_FORMATS.singBox | typeof CONTAINER_FORMATS.xray | typeof CONTAINER_FORMATS.sip008;
+type JsonFormat =
+  | typeof CONTAINER_FORMATS.clash
+  | typeof CONTAINER_FORMATS.singBox
+  | typeof CONTAINER_FORMATS.xray
+  | typeof CONTAINER_FORMATS.sip008;
 
 function looksXrayOutbound(o: unknown): boolean {
   return isObj(o) && typeof o['protocol'] === 'string' && o['type'] === undefined;
 }
 
 function looksSip008Server(o: unknown): boolean {
-  return isObj(o) && o['server'] !== undefined && o['server_port'] !== undefined && o['method'] !== undefined && o['type'] === undefined;
+  return (
+    isObj(o) &&
+    o['server'] !== undefined &&
+    o['server_port'] !== undefined &&
+    o['method'] !== undefined &&
+    o['type'] === undefined
+  );
 }
 
 /**
@@ -29,10 +39,16 @@ export function classifyJson(value: unknown): JsonFormat | undefined {
   if (Array.isArray(value)) {
     const first = value.find(isObj);
     if (first === undefined) return undefined;
-    if (Array.isArray(first['outbounds'])) return (first['outbounds'] as unknown[]).some(looksXrayOutbound) ? CONTAINER_FORMATS.xray : CONTAINER_FORMATS.singBox;
+    if (Array.isArray(first['outbounds']))
+      return (first['outbounds'] as unknown[]).some(looksXrayOutbound)
+        ? CONTAINER_FORMATS.xray
+        : CONTAINER_FORMATS.singBox;
     if (looksXrayOutbound(first)) return CONTAINER_FORMATS.xray;
     if (looksSip008Server(first)) return CONTAINER_FORMATS.sip008;
-    if (typeof first['type'] === 'string') return first['server_port'] !== undefined || first['tag'] !== undefined ? CONTAINER_FORMATS.singBox : CONTAINER_FORMATS.clash;
+    if (typeof first['type'] === 'string')
+      return first['server_port'] !== undefined || first['tag'] !== undefined
+        ? CONTAINER_FORMATS.singBox
+        : CONTAINER_FORMATS.clash;
     return undefined;
   }
   if (!isObj(value)) return undefined;
@@ -50,7 +66,11 @@ export function classifyJson(value: unknown): JsonFormat | undefined {
 export function readJsonContainer(format: ContainerFormat, value: unknown, collector: Collector): void {
   switch (format) {
     case CONTAINER_FORMATS.clash: {
-      const list = Array.isArray(value) ? value : isObj(value) ? (arr(value['proxies']) ?? arr(value['Proxy']) ?? []) : [];
+      const list = Array.isArray(value)
+        ? value
+        : isObj(value)
+          ? (arr(value['proxies']) ?? arr(value['Proxy']) ?? [])
+          : [];
       list.forEach((item, i) => {
         if (!collector.full()) readClashItem(item, i + 1, collector);
       });
@@ -87,7 +107,13 @@ function readSingBox(value: unknown, collector: Collector): void {
   entries.forEach((entry, i) => {
     if (collector.full()) return;
     if (!isObj(entry)) {
-      collector.note(DIAGNOSTIC_CODES.invalidValue, 'error', 'outbound is not an object', i + 1, 'sing-box:unknown');
+      collector.note(
+        DIAGNOSTIC_CODES.invalidValue,
+        'error',
+        'outbound is not an object',
+        i + 1,
+        'sing-box:unknown',
+      );
       return;
     }
     const type = (str(entry['type']) ?? 'unknown').toLowerCase();
@@ -108,7 +134,13 @@ function readXray(value: unknown, collector: Collector): void {
   entries.forEach(([entry, remarks], i) => {
     if (collector.full()) return;
     if (!isObj(entry)) {
-      collector.note(DIAGNOSTIC_CODES.invalidValue, 'error', 'outbound is not an object', i + 1, 'xray:unknown');
+      collector.note(
+        DIAGNOSTIC_CODES.invalidValue,
+        'error',
+        'outbound is not an object',
+        i + 1,
+        'xray:unknown',
+      );
       return;
     }
     const protocol = (str(entry['protocol']) ?? 'unknown').toLowerCase();
@@ -131,7 +163,13 @@ function readSip008(value: unknown, collector: Collector): void {
   servers.forEach((server, i) => {
     if (collector.full()) return;
     if (!isObj(server)) {
-      collector.note(DIAGNOSTIC_CODES.invalidValue, 'error', 'server is not an object', i + 1, 'sip008:shadowsocks');
+      collector.note(
+        DIAGNOSTIC_CODES.invalidValue,
+        'error',
+        'server is not an object',
+        i + 1,
+        'sip008:shadowsocks',
+      );
       return;
     }
     collector.entry(readSip008Server(server), i + 1, 'sip008:shadowsocks');

@@ -18,7 +18,12 @@ export function readLineList(text: string, collector: Collector): void {
     const line = trimLine(raw);
     if (line.length === 0) return;
     if (line.length > collector.limits.maxLineLength) {
-      collector.note(DIAGNOSTIC_CODES.lineTooLong, 'error', `line of ${line.length} characters is longer than ${collector.limits.maxLineLength}`, n);
+      collector.note(
+        DIAGNOSTIC_CODES.lineTooLong,
+        'error',
+        `line of ${line.length} characters is longer than ${collector.limits.maxLineLength}`,
+        n,
+      );
       return;
     }
     readLine(line, n, collector);
@@ -29,7 +34,8 @@ export function readLine(line: string, n: number, collector: Collector): void {
   const c = line.charCodeAt(0);
   if (c === 35 /* # */ || (c === 47 /* / */ && line.charCodeAt(1) === 47)) {
     const body = line.slice(c === 35 ? 1 : 2);
-    if (readMetadataComment(body, collector.metadata)) collector.note(DIAGNOSTIC_CODES.metadataLine, 'info', 'subscription metadata', n);
+    if (readMetadataComment(body, collector.metadata))
+      collector.note(DIAGNOSTIC_CODES.metadataLine, 'info', 'subscription metadata', n);
     else collector.note(DIAGNOSTIC_CODES.commentLine, 'info', 'comment', n);
     return;
   }
@@ -37,7 +43,13 @@ export function readLine(line: string, n: number, collector: Collector): void {
     // Detour chains (`A -> B`) stay one entry; parseLink reports them.
     const links = splitGluedLinks(line);
     if (links.length > 1) {
-      collector.note(DIAGNOSTIC_CODES.gluedLinks, 'warning', `${links.length} links glued on one line`, n, schemeOf(line));
+      collector.note(
+        DIAGNOSTIC_CODES.gluedLinks,
+        'warning',
+        `${links.length} links glued on one line`,
+        n,
+        schemeOf(line),
+      );
     }
     for (const link of links) collector.link(link, n);
     return;

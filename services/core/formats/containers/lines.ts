@@ -64,8 +64,18 @@ export function schemeLength(text: string, from = 0): number {
   const limit = Math.min(text.length, from + 33);
   while (i < limit) {
     const c = text.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) i++;
+    if (
+      (c >= 65 && c <= 90) ||
+      (c >= 97 && c <= 122) ||
+      (c >= 48 && c <= 57) ||
+      c === 43 ||
+      c === 45 ||
+      c === 46
+    )
+      i++;
     else break;
   }
-  return text.charCodeAt(i) === 58 && text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47 ? i - from : 0;
+  return text.charCodeAt(i) === 58 && text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47
+    ? i - from
+    : 0;
 }

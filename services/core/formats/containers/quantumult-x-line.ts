@@ -26,7 +26,11 @@ export interface KeyedLine {
  * positional (Loon's cipher and password); after one, they continue the previous value
  * (tags and paths contain commas).
  */
-export function splitFields(rest: string): { head: string; positional: string[]; params: Map<string, string> } {
+export function splitFields(rest: string): {
+  head: string;
+  positional: string[];
+  params: Map<string, string>;
+} {
   const fields = rest.split(',');
   const head = (fields[0] ?? '').trim();
   const positional: string[] = [];
@@ -76,9 +80,11 @@ export function parseQuantumultXLine(line: string): KeyedLine | undefined {
 
 export function readQuantumultXLine(entry: KeyedLine): EntryOutcome {
   const { keyword, params: k } = entry;
-  if (!QX_KEYWORDS.has(keyword)) return rejected(DIAGNOSTIC_CODES.unsupportedEntry, `quantumult-x type ${keyword} is not supported`);
+  if (!QX_KEYWORDS.has(keyword))
+    return rejected(DIAGNOSTIC_CODES.unsupportedEntry, `quantumult-x type ${keyword} is not supported`);
   const hp = hostPort(entry.head);
-  if (hp === undefined) return rejected(DIAGNOSTIC_CODES.malformedLink, `"${entry.head.slice(0, 80)}" is not host:port`);
+  if (hp === undefined)
+    return rejected(DIAGNOSTIC_CODES.malformedLink, `"${entry.head.slice(0, 80)}" is not host:port`);
   const base = { name: k.get('tag') ?? '', ...hp };
   const warnings: Diagnostic[] = [];
   const password = k.get('password');
@@ -87,7 +93,8 @@ export function readQuantumultXLine(entry: KeyedLine): EntryOutcome {
   switch (keyword) {
     case 'shadowsocks': {
       const method = k.get('method');
-      if (method === undefined || password === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'shadowsocks needs method and password');
+      if (method === undefined || password === undefined)
+        return rejected(DIAGNOSTIC_CODES.missingField, 'shadowsocks needs method and password');
       const ssrProtocol = k.get('ssr-protocol');
       if (ssrProtocol !== undefined) {
         // QX writes SSR as shadowsocks + ssr-protocol; obfs is then the SSR obfs and obfs-host its param.
@@ -106,9 +113,19 @@ export function readQuantumultXLine(entry: KeyedLine): EntryOutcome {
       }
       let ssPlugin;
       if (obfs === 'http' || obfs === 'tls') {
-        ssPlugin = { name: 'obfs-local', opts: withValues([['obfs', obfs], ['obfs-host', k.get('obfs-host')]]) };
+        ssPlugin = {
+          name: 'obfs-local',
+          opts: withValues([
+            ['obfs', obfs],
+            ['obfs-host', k.get('obfs-host')],
+          ]),
+        };
       } else if (obfs === 'ws' || obfs === 'wss') {
-        const opts = withValues([['mode', 'websocket'], ['host', k.get('obfs-host')], ['path', k.get('obfs-uri')]]);
+        const opts = withValues([
+          ['mode', 'websocket'],
+          ['host', k.get('obfs-host')],
+          ['path', k.get('obfs-uri')],
+        ]);
         if (obfs === 'wss') opts.push(['tls', '']);
         ssPlugin = { name: 'v2ray-plugin', opts };
       }
@@ -128,12 +145,22 @@ export function readQuantumultXLine(entry: KeyedLine): EntryOutcome {
     case 'trojan': {
       if (password === undefined) return rejected(DIAGNOSTIC_CODES.missingField, `${keyword} needs password`);
       const transport = qxTransport(obfs, k);
-      if (transport === undefined) return rejected(DIAGNOSTIC_CODES.invalidValue, `obfs ${obfs} is not supported`);
+      if (transport === undefined)
+        return rejected(DIAGNOSTIC_CODES.invalidValue, `obfs ${obfs} is not supported`);
       const tls = qxTls(obfs, k, warnings);
-      if (keyword === 'trojan') return accepted({ protocol: 'trojan', ...base, password, tls, transport }, warnings);
+      if (keyword === 'trojan')
+        return accepted({ protocol: 'trojan', ...base, password, tls, transport }, warnings);
       if (keyword === 'vless') {
         return accepted(
-          compact({ protocol: 'vless' as const, ...base, uuid: password, flow: nonEmpty(k.get('vless-flow')), encryption: k.get('method') ?? 'none', tls, transport }),
+          compact({
+            protocol: 'vless' as const,
+            ...base,
+            uuid: password,
+            flow: nonEmpty(k.get('vless-flow')),
+            encryption: k.get('method') ?? 'none',
+            tls,
+            transport,
+          }),
           warnings,
         );
       }
@@ -156,9 +183,24 @@ export function readQuantumultXLine(entry: KeyedLine): EntryOutcome {
     case 'socks5': {
       const on = bool(k.get('over-tls')) === true;
       const credentials = { username: nonEmpty(k.get('username')), password: nonEmpty(password) };
-      if (keyword === 'http') return accepted(compact({ protocol: 'http' as const, ...base, ...credentials, tls: qxTls(on ? 'over-tls' : '', k, warnings) }), warnings);
+      if (keyword === 'http')
+        return accepted(
+          compact({
+            protocol: 'http' as const,
+            ...base,
+            ...credentials,
+            tls: qxTls(on ? 'over-tls' : '', k, warnings),
+          }),
+          warnings,
+        );
       return accepted(
-        compact({ protocol: 'socks' as const, ...base, version: '5' as const, ...credentials, tls: on ? qxTls('over-tls', k, warnings) : undefined }),
+        compact({
+          protocol: 'socks' as const,
+          ...base,
+          version: '5' as const,
+          ...credentials,
+          tls: on ? qxTls('over-tls', k, warnings) : undefined,
+        }),
         warnings,
       );
     }
@@ -194,7 +236,11 @@ function qxTransport(obfs: string, k: ReadonlyMap<string, string>): Transport | 
       });
     }
     case 'http':
-      return { type: 'http', host: strList(k.get('obfs-host')) ?? [], path: nonEmpty(k.get('obfs-uri')) ?? '/' };
+      return {
+        type: 'http',
+        host: strList(k.get('obfs-host')) ?? [],
+        path: nonEmpty(k.get('obfs-uri')) ?? '/',
+      };
     default:
       return undefined;
   }
@@ -202,16 +248,18 @@ function qxTransport(obfs: string, k: ReadonlyMap<string, string>): Transport | 
 
 function qxTls(obfs: string, k: ReadonlyMap<string, string>, warnings: Diagnostic[]): TlsSettings {
   const pbk = nonEmpty(k.get('reality-base64-pubkey'));
-  const enabled = obfs === 'over-tls' || obfs === 'wss' || bool(k.get('over-tls')) === true || pbk !== undefined;
+  const enabled =
+    obfs === 'over-tls' || obfs === 'wss' || bool(k.get('over-tls')) === true || pbk !== undefined;
   const verification = bool(k.get('tls-verification'));
   const settings = compact({
     enabled,
     // For over-tls and wss QX puts the TLS server name in obfs-host unless tls-host says otherwise.
-    serverName: nonEmpty(k.get('tls-host')) ?? (obfs === 'over-tls' || obfs === 'wss' ? nonEmpty(k.get('obfs-host')) : undefined),
+    serverName:
+      nonEmpty(k.get('tls-host')) ??
+      (obfs === 'over-tls' || obfs === 'wss' ? nonEmpty(k.get('obfs-host')) : undefined),
     alpn: strList(k.get('tls-alpn')),
     insecure: verification === undefined ? undefined : !verification,
     reality: pbk === undefined ? undefined : { publicKey: pbk, shortId: k.get('reality-hex-shortid') ?? '' },
   });
   return tlsOff(settings, warnings);
 }
-

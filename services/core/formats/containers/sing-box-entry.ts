@@ -11,7 +11,15 @@ import type { Obj } from './values.ts';
 import { arr, bool, compact, int, mbps, obj, positive, seconds, str, strList, strOf } from './values.ts';
 
 /** Outbound types that route or resolve rather than proxy: skipped silently, counted. */
-export const SING_BOX_NON_PROXY = new Set(['selector', 'urltest', 'direct', 'block', 'dns', 'loadbalance', 'fallback']);
+export const SING_BOX_NON_PROXY = new Set([
+  'selector',
+  'urltest',
+  'direct',
+  'block',
+  'dns',
+  'loadbalance',
+  'fallback',
+]);
 
 /** One sing-box outbound or endpoint (formats.md §3.4) into the model. */
 export function readSingBoxEntry(o: Obj): EntryOutcome {
@@ -46,7 +54,10 @@ export function readSingBoxEntry(o: Obj): EntryOutcome {
           ...base,
           method,
           password,
-          plugin: pluginName === undefined ? undefined : parsePluginSpec(`${pluginName};${str(o['plugin_opts']) ?? ''}`),
+          plugin:
+            pluginName === undefined
+              ? undefined
+              : parsePluginSpec(`${pluginName};${str(o['plugin_opts']) ?? ''}`),
           udpOverTcp: bool(uot) === true || bool(obj(uot)?.['enabled']) === true ? true : undefined,
         }),
         warnings,
@@ -60,7 +71,8 @@ export function readSingBoxEntry(o: Obj): EntryOutcome {
       const tls = singBoxTls(obj(o['tls']), false, warnings);
       if (type === 'trojan') {
         const password = str(o['password']);
-        if (password === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'trojan outbound has no password');
+        if (password === undefined)
+          return rejected(DIAGNOSTIC_CODES.missingField, 'trojan outbound has no password');
         return accepted({ protocol: 'trojan', ...base, password, tls, transport }, warnings);
       }
       const uuid = str(o['uuid']);
@@ -124,7 +136,8 @@ export function readSingBoxEntry(o: Obj): EntryOutcome {
           hopInterval: seconds(o['hop_interval']),
           upMbps: int(o['up_mbps']),
           downMbps: int(o['down_mbps']),
-          obfs: obfsType === undefined ? undefined : { type: obfsType, password: str(obfs?.['password']) ?? '' },
+          obfs:
+            obfsType === undefined ? undefined : { type: obfsType, password: str(obfs?.['password']) ?? '' },
           tls: singBoxTls(obj(o['tls']), true, warnings),
         }),
         warnings,
@@ -150,14 +163,24 @@ export function readSingBoxEntry(o: Obj): EntryOutcome {
     }
     case 'anytls': {
       const password = str(o['password']);
-      if (password === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'anytls outbound has no password');
-      return accepted({ protocol: 'anytls', ...base, password, tls: singBoxTls(obj(o['tls']), true, warnings) }, warnings);
+      if (password === undefined)
+        return rejected(DIAGNOSTIC_CODES.missingField, 'anytls outbound has no password');
+      return accepted(
+        { protocol: 'anytls', ...base, password, tls: singBoxTls(obj(o['tls']), true, warnings) },
+        warnings,
+      );
     }
     case 'socks': {
       const v = str(o['version']) ?? '5';
       const version = v === '4' ? ('4' as const) : v === '4a' ? ('4a' as const) : ('5' as const);
       return accepted(
-        compact({ protocol: 'socks' as const, ...base, version, username: str(o['username']), password: str(o['password']) }),
+        compact({
+          protocol: 'socks' as const,
+          ...base,
+          version,
+          username: str(o['username']),
+          password: str(o['password']),
+        }),
         warnings,
       );
     }
@@ -175,9 +198,17 @@ export function readSingBoxEntry(o: Obj): EntryOutcome {
     case 'naive': {
       const username = str(o['username']);
       const password = str(o['password']);
-      if (username === undefined || password === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'naive outbound needs username and password');
+      if (username === undefined || password === undefined)
+        return rejected(DIAGNOSTIC_CODES.missingField, 'naive outbound needs username and password');
       return accepted(
-        { protocol: 'naive', ...base, username, password, quic: bool(o['quic']) ?? false, tls: singBoxTls(obj(o['tls']), true, warnings) },
+        {
+          protocol: 'naive',
+          ...base,
+          username,
+          password,
+          quic: bool(o['quic']) ?? false,
+          tls: singBoxTls(obj(o['tls']), true, warnings),
+        },
         warnings,
       );
     }
@@ -191,10 +222,12 @@ function singBoxTls(t: Obj | undefined, implicit: boolean, warnings: Diagnostic[
   if (t === undefined) return { enabled: implicit };
   const r = obj(t['reality']);
   const publicKey = r === undefined || bool(r['enabled']) === false ? undefined : str(r['public_key']);
-  const reality: RealitySettings | undefined = publicKey === undefined ? undefined : { publicKey, shortId: str(r?.['short_id']) ?? '' };
+  const reality: RealitySettings | undefined =
+    publicKey === undefined ? undefined : { publicKey, shortId: str(r?.['short_id']) ?? '' };
   const utls = obj(t['utls']);
   const ech = obj(t['ech']);
-  const echConfig = ech === undefined || bool(ech['enabled']) !== true ? undefined : echFromPem(ech['config']);
+  const echConfig =
+    ech === undefined || bool(ech['enabled']) !== true ? undefined : echFromPem(ech['config']);
   const settings = compact({
     enabled: implicit || (bool(t['enabled']) ?? false) || reality !== undefined,
     serverName: str(t['server_name']),
@@ -213,7 +246,8 @@ function singBoxTls(t: Obj | undefined, implicit: boolean, warnings: Diagnostic[
  * `-----END ECH CONFIGS-----`); the model keeps the base64 alone.
  */
 function echFromPem(value: unknown): string | undefined {
-  const lines = typeof value === 'string' ? value.split(/\r?\n/) : (arr(value)?.map((v) => str(v) ?? '') ?? []);
+  const lines =
+    typeof value === 'string' ? value.split(/\r?\n/) : (arr(value)?.map((v) => str(v) ?? '') ?? []);
   const body = lines.map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('-----'));
   return body.length > 0 ? body.join('') : undefined;
 }
@@ -240,11 +274,17 @@ function singBoxTransport(t: Obj | undefined, tls: Obj | undefined): Transport |
         path: split.path,
         maxEarlyData,
         earlyDataHeaderName:
-          maxEarlyData === undefined ? undefined : (str(t['early_data_header_name']) ?? 'Sec-WebSocket-Protocol'),
+          maxEarlyData === undefined
+            ? undefined
+            : (str(t['early_data_header_name']) ?? 'Sec-WebSocket-Protocol'),
       });
     }
     case 'httpupgrade':
-      return compact({ type: 'httpupgrade' as const, host: str(t['host']) ?? headerHost, path: str(t['path']) ?? '/' });
+      return compact({
+        type: 'httpupgrade' as const,
+        host: str(t['host']) ?? headerHost,
+        path: str(t['path']) ?? '/',
+      });
     case 'http': {
       const host = strList(t['host']) ?? (headerHost === undefined ? [] : [headerHost]);
       const path = str(t['path']) ?? '/';

@@ -12,8 +12,10 @@ export function readSip008Server(s: Obj): EntryOutcome {
   const method = str(s['method']);
   const password = str(s['password']);
   if (server === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'server has no address');
-  if (port === undefined) return rejected(DIAGNOSTIC_CODES.invalidPort, `server_port ${String(s['server_port'])} is not a number`);
-  if (method === undefined || password === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'server needs method and password');
+  if (port === undefined)
+    return rejected(DIAGNOSTIC_CODES.invalidPort, `server_port ${String(s['server_port'])} is not a number`);
+  if (method === undefined || password === undefined)
+    return rejected(DIAGNOSTIC_CODES.missingField, 'server needs method and password');
   const pluginName = str(s['plugin']);
   return accepted(
     compact({
@@ -23,7 +25,10 @@ export function readSip008Server(s: Obj): EntryOutcome {
       port,
       method,
       password,
-      plugin: pluginName === undefined ? undefined : parsePluginSpec(`${pluginName};${str(s['plugin_opts']) ?? ''}`),
+      plugin:
+        pluginName === undefined
+          ? undefined
+          : parsePluginSpec(`${pluginName};${str(s['plugin_opts']) ?? ''}`),
     }),
   );
 }

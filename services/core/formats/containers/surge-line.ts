@@ -11,8 +11,27 @@ import { splitFields, unquote } from './quantumult-x-line.ts';
 import { bool, compact, int, mbps, seconds, strList } from './values.ts';
 
 export const SURGE_TYPES = new Set([
-  'ss', 'shadowsocks', 'ssr', 'shadowsocksr', 'vmess', 'vless', 'trojan', 'http', 'https', 'socks5', 'socks5-tls',
-  'hysteria2', 'tuic', 'tuic-v5', 'anytls', 'snell', 'wireguard', 'direct', 'reject', 'reject-tinygif', 'reject-drop',
+  'ss',
+  'shadowsocks',
+  'ssr',
+  'shadowsocksr',
+  'vmess',
+  'vless',
+  'trojan',
+  'http',
+  'https',
+  'socks5',
+  'socks5-tls',
+  'hysteria2',
+  'tuic',
+  'tuic-v5',
+  'anytls',
+  'snell',
+  'wireguard',
+  'direct',
+  'reject',
+  'reject-tinygif',
+  'reject-drop',
 ]);
 const NON_PROXY_TYPES = new Set(['direct', 'reject', 'reject-tinygif', 'reject-drop', 'reject-no-drop']);
 
@@ -38,19 +57,22 @@ export function readSurgeLine(entry: SurgeLine): EntryOutcome {
   const { keyword, params: k } = entry;
   if (NON_PROXY_TYPES.has(keyword)) return NON_PROXY;
   const [host, portText, ...pos] = entry.positional;
-  if (host === undefined || portText === undefined) return rejected(DIAGNOSTIC_CODES.missingField, `${keyword} line needs host and port`);
+  if (host === undefined || portText === undefined)
+    return rejected(DIAGNOSTIC_CODES.missingField, `${keyword} line needs host and port`);
   const port = int(portText);
   if (port === undefined) return rejected(DIAGNOSTIC_CODES.invalidPort, `port ${portText} is not a number`);
   const base = { name: entry.name, server: unquote(host).replace(/^\[(.*)\]$/, '$1'), port };
   const warnings: Diagnostic[] = [];
-  const pick = (key: string, position: number): string | undefined => nonEmpty(k.get(key)) ?? nonEmpty(pos[position]);
+  const pick = (key: string, position: number): string | undefined =>
+    nonEmpty(k.get(key)) ?? nonEmpty(pos[position]);
 
   switch (keyword) {
     case 'ss':
     case 'shadowsocks': {
       const method = pick('encrypt-method', 0);
       const password = pick('password', 1);
-      if (method === undefined || password === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'ss needs a cipher and a password');
+      if (method === undefined || password === undefined)
+        return rejected(DIAGNOSTIC_CODES.missingField, 'ss needs a cipher and a password');
       const obfs = (k.get('obfs') ?? k.get('obfs-name') ?? '').toLowerCase();
       return accepted(
         compact({
@@ -60,7 +82,13 @@ export function readSurgeLine(entry: SurgeLine): EntryOutcome {
           password,
           plugin:
             obfs === 'http' || obfs === 'tls'
-              ? { name: 'obfs-local', opts: defined([['obfs', obfs], ['obfs-host', nonEmpty(k.get('obfs-host'))]]) }
+              ? {
+                  name: 'obfs-local',
+                  opts: defined([
+                    ['obfs', obfs],
+                    ['obfs-host', nonEmpty(k.get('obfs-host'))],
+                  ]),
+                }
               : undefined,
           udpOverTcp: bool(k.get('udp-over-tcp')) === true ? true : undefined,
         }),
@@ -101,7 +129,18 @@ export function readSurgeLine(entry: SurgeLine): EntryOutcome {
       if (keyword === 'vless') {
         const uuid = pick('username', 0) ?? nonEmpty(k.get('uuid'));
         if (uuid === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'vless needs a uuid');
-        return accepted(compact({ protocol: 'vless' as const, ...base, uuid, flow: nonEmpty(k.get('flow')), encryption: 'none', tls, transport }), warnings);
+        return accepted(
+          compact({
+            protocol: 'vless' as const,
+            ...base,
+            uuid,
+            flow: nonEmpty(k.get('flow')),
+            encryption: 'none',
+            tls,
+            transport,
+          }),
+          warnings,
+        );
       }
       // Surge: `username=uuid, encrypt-method=...`; Loon: positional cipher then "uuid".
       const uuid = nonEmpty(k.get('username')) ?? nonEmpty(pos[pos.length - 1]);
@@ -127,10 +166,24 @@ export function readSurgeLine(entry: SurgeLine): EntryOutcome {
     case 'socks5':
     case 'socks5-tls': {
       const credentials = { username: pick('username', 0), password: pick('password', 1) };
-      const on = keyword === 'https' || keyword === 'socks5-tls' || bool(k.get('over-tls')) === true || bool(k.get('tls')) === true;
-      if (keyword.startsWith('http')) return accepted(compact({ protocol: 'http' as const, ...base, ...credentials, tls: surgeTls(k, on, warnings) }), warnings);
+      const on =
+        keyword === 'https' ||
+        keyword === 'socks5-tls' ||
+        bool(k.get('over-tls')) === true ||
+        bool(k.get('tls')) === true;
+      if (keyword.startsWith('http'))
+        return accepted(
+          compact({ protocol: 'http' as const, ...base, ...credentials, tls: surgeTls(k, on, warnings) }),
+          warnings,
+        );
       return accepted(
-        compact({ protocol: 'socks' as const, ...base, version: '5' as const, ...credentials, tls: on ? surgeTls(k, true, warnings) : undefined }),
+        compact({
+          protocol: 'socks' as const,
+          ...base,
+          version: '5' as const,
+          ...credentials,
+          tls: on ? surgeTls(k, true, warnings) : undefined,
+        }),
         warnings,
       );
     }
@@ -156,10 +209,14 @@ export function readSurgeLine(entry: SurgeLine): EntryOutcome {
       const uuid = nonEmpty(k.get('uuid'));
       const password = k.get('password') ?? '';
       if (uuid === undefined) {
-        if (k.has('token')) return rejected(DIAGNOSTIC_CODES.unsupportedEntry, 'TUIC v4 (token) is not supported');
+        if (k.has('token'))
+          return rejected(DIAGNOSTIC_CODES.unsupportedEntry, 'TUIC v4 (token) is not supported');
         return rejected(DIAGNOSTIC_CODES.missingField, 'tuic needs a uuid');
       }
-      return accepted({ protocol: 'tuic', ...base, uuid, password, tls: surgeTls(k, true, warnings) }, warnings);
+      return accepted(
+        { protocol: 'tuic', ...base, uuid, password, tls: surgeTls(k, true, warnings) },
+        warnings,
+      );
     }
     case 'anytls': {
       const password = pick('password', 0);
@@ -210,7 +267,8 @@ function surgeTransport(k: ReadonlyMap<string, string>): Transport | string {
 function surgeTls(k: ReadonlyMap<string, string>, implicit: boolean, warnings: Diagnostic[]): TlsSettings {
   const publicKey = nonEmpty(k.get('public-key'));
   const settings = compact({
-    enabled: implicit || bool(k.get('tls')) === true || bool(k.get('over-tls')) === true || publicKey !== undefined,
+    enabled:
+      implicit || bool(k.get('tls')) === true || bool(k.get('over-tls')) === true || publicKey !== undefined,
     serverName: nonEmpty(k.get('sni')) ?? nonEmpty(k.get('tls-name')),
     alpn: strList(k.get('alpn')),
     insecure: bool(k.get('skip-cert-verify')),

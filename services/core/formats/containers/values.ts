@@ -133,7 +133,9 @@ export function seconds(value: unknown): number | undefined {
 type OptionalKeys<T> = { [K in keyof T]: undefined extends T[K] ? K : never }[keyof T];
 type RequiredKeys<T> = Exclude<keyof T, OptionalKeys<T>>;
 /** `T` with every property whose type admits `undefined` turned into an optional property. */
-export type Compact<T> = { [K in RequiredKeys<T>]: T[K] } & { [K in OptionalKeys<T>]?: Exclude<T[K], undefined> };
+export type Compact<T> = { [K in RequiredKeys<T>]: T[K] } & {
+  [K in OptionalKeys<T>]?: Exclude<T[K], undefined>;
+};
 
 /**
  * Drop `undefined` properties so an object literal with maybe-absent fields satisfies the

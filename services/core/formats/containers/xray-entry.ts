@@ -31,8 +31,10 @@ export function readXrayOutbound(o: Obj, remarks?: string): EntryOutcome {
   const server = str(target['address']);
   const port = int(target['port']);
   if (protocol === 'wireguard') return readWireguard(settings, name);
-  if (server === undefined) return rejected(DIAGNOSTIC_CODES.missingField, `${protocol} outbound has no address`);
-  if (port === undefined) return rejected(DIAGNOSTIC_CODES.invalidPort, `port ${String(target['port'])} is not a number`);
+  if (server === undefined)
+    return rejected(DIAGNOSTIC_CODES.missingField, `${protocol} outbound has no address`);
+  if (port === undefined)
+    return rejected(DIAGNOSTIC_CODES.invalidPort, `port ${String(target['port'])} is not a number`);
   const base = { name, server, port };
   const stream = obj(o['streamSettings']) ?? {};
 
@@ -45,11 +47,13 @@ export function readXrayOutbound(o: Obj, remarks?: string): EntryOutcome {
       const tls = xrayTls(stream, warnings);
       if (protocol === 'trojan') {
         const password = str(target['password']);
-        if (password === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'trojan outbound has no password');
+        if (password === undefined)
+          return rejected(DIAGNOSTIC_CODES.missingField, 'trojan outbound has no password');
         return accepted({ protocol: 'trojan', ...base, password, tls, transport }, warnings);
       }
       const uuid = str(user['id']);
-      if (uuid === undefined) return rejected(DIAGNOSTIC_CODES.missingField, `${protocol} outbound has no user id`);
+      if (uuid === undefined)
+        return rejected(DIAGNOSTIC_CODES.missingField, `${protocol} outbound has no user id`);
       if (protocol === 'vmess') {
         return accepted(
           compact({
@@ -82,8 +86,17 @@ export function readXrayOutbound(o: Obj, remarks?: string): EntryOutcome {
     case 'shadowsocks': {
       const method = str(target['method']);
       const password = str(target['password']);
-      if (method === undefined || password === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'shadowsocks outbound needs method and password');
-      return accepted(compact({ protocol: 'shadowsocks' as const, ...base, method, password, udpOverTcp: bool(target['uot']) === true ? true : undefined }));
+      if (method === undefined || password === undefined)
+        return rejected(DIAGNOSTIC_CODES.missingField, 'shadowsocks outbound needs method and password');
+      return accepted(
+        compact({
+          protocol: 'shadowsocks' as const,
+          ...base,
+          method,
+          password,
+          udpOverTcp: bool(target['uot']) === true ? true : undefined,
+        }),
+      );
     }
     case 'socks':
     case 'http': {
@@ -91,9 +104,21 @@ export function readXrayOutbound(o: Obj, remarks?: string): EntryOutcome {
       const credentials = { username: str(auth['user']), password: str(auth['pass']) };
       if (protocol === 'socks') {
         const tls = xrayTls(stream, warnings);
-        return accepted(compact({ protocol: 'socks' as const, ...base, version: '5' as const, ...credentials, tls: tls.enabled ? tls : undefined }), warnings);
+        return accepted(
+          compact({
+            protocol: 'socks' as const,
+            ...base,
+            version: '5' as const,
+            ...credentials,
+            tls: tls.enabled ? tls : undefined,
+          }),
+          warnings,
+        );
       }
-      return accepted(compact({ protocol: 'http' as const, ...base, ...credentials, tls: xrayTls(stream, warnings) }), warnings);
+      return accepted(
+        compact({ protocol: 'http' as const, ...base, ...credentials, tls: xrayTls(stream, warnings) }),
+        warnings,
+      );
     }
     default:
       return rejected(DIAGNOSTIC_CODES.unsupportedEntry, `outbound protocol ${protocol} is not supported`);
@@ -109,7 +134,10 @@ function xrayTls(stream: Obj, warnings: Diagnostic[]): TlsSettings {
       enabled: true,
       serverName: str(r['serverName']),
       fingerprint: str(r['fingerprint']),
-      reality: publicKey === undefined ? undefined : compact({ publicKey, shortId: str(r['shortId']) ?? '', spiderX: str(r['spiderX']) }),
+      reality:
+        publicKey === undefined
+          ? undefined
+          : compact({ publicKey, shortId: str(r['shortId']) ?? '', spiderX: str(r['spiderX']) }),
     });
   }
   const t = obj(stream['tlsSettings']) ?? obj(stream['xtlsSettings']) ?? {};
@@ -143,7 +171,12 @@ function xrayTransport(stream: Obj): Transport | string {
       const headers = obj(request['headers']) ?? {};
       let host: string[] = [];
       for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === 'host') host = strList(v) ?? [];
-      return compact({ type: 'http' as const, host, path: strList(request['path'])?.[0] ?? '/', method: str(request['method']) });
+      return compact({
+        type: 'http' as const,
+        host,
+        path: strList(request['path'])?.[0] ?? '/',
+        method: str(request['method']),
+      });
     }
     case 'ws':
     case 'websocket': {
@@ -160,7 +193,12 @@ function xrayTransport(stream: Obj): Transport | string {
     case 'httpupgrade': {
       const s = obj(stream['httpupgradeSettings']) ?? {};
       const split = splitEarlyData(str(s['path']) ?? '/');
-      return compact({ type: 'httpupgrade' as const, host: str(s['host']) ?? hostOf(s['headers']), path: split.path, maxEarlyData: split.earlyData });
+      return compact({
+        type: 'httpupgrade' as const,
+        host: str(s['host']) ?? hostOf(s['headers']),
+        path: split.path,
+        maxEarlyData: split.earlyData,
+      });
     }
     case 'h2':
     case 'http': {
@@ -192,11 +230,20 @@ function xrayTransport(stream: Obj): Transport | string {
     case 'kcp':
     case 'mkcp': {
       const s = obj(stream['kcpSettings']) ?? {};
-      return compact({ type: 'kcp' as const, headerType: str(obj(s['header'])?.['type']), seed: str(s['seed']) });
+      return compact({
+        type: 'kcp' as const,
+        headerType: str(obj(s['header'])?.['type']),
+        seed: str(s['seed']),
+      });
     }
     case 'quic': {
       const s = obj(stream['quicSettings']) ?? {};
-      return compact({ type: 'quic' as const, security: str(s['security']), key: str(s['key']), headerType: str(obj(s['header'])?.['type']) });
+      return compact({
+        type: 'quic' as const,
+        security: str(s['security']),
+        key: str(s['key']),
+        headerType: str(obj(s['header'])?.['type']),
+      });
     }
     default:
       return `network ${network} is not supported`;
@@ -207,10 +254,12 @@ function readWireguard(settings: Obj, name: string): EntryOutcome {
   const peer = obj(arr(settings['peers'])?.[0]) ?? {};
   const endpoint = str(peer['endpoint']);
   const m = endpoint === undefined ? null : /^\[?([^\]]*?)\]?:(\d{1,5})$/.exec(endpoint);
-  if (m === null) return rejected(DIAGNOSTIC_CODES.missingField, 'wireguard outbound has no peer endpoint host:port');
+  if (m === null)
+    return rejected(DIAGNOSTIC_CODES.missingField, 'wireguard outbound has no peer endpoint host:port');
   const privateKey = str(settings['secretKey']);
   const peerPublicKey = str(peer['publicKey']);
-  if (privateKey === undefined || peerPublicKey === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'wireguard needs secretKey and a peer publicKey');
+  if (privateKey === undefined || peerPublicKey === undefined)
+    return rejected(DIAGNOSTIC_CODES.missingField, 'wireguard needs secretKey and a peer publicKey');
   return accepted(
     compact({
       protocol: 'wireguard' as const,

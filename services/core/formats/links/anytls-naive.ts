@@ -13,7 +13,8 @@ function implicitTls(q: QueryParams): Mutable<TlsSettings> {
   const tls: Mutable<TlsSettings> = { enabled: true };
   const sni = q.get('sni', 'peer');
   if (sni !== undefined && sni.trim() !== '') tls.serverName = sni.trim();
-  if (parseBool(q.get('insecure', 'allowinsecure', 'allow_insecure', 'skip-cert-verify')) === true) tls.insecure = true;
+  if (parseBool(q.get('insecure', 'allowinsecure', 'allow_insecure', 'skip-cert-verify')) === true)
+    tls.insecure = true;
   const fp = q.get('fp', 'client-fingerprint');
   if (fp !== undefined && fp.trim() !== '') tls.fingerprint = fp.trim();
   const alpn = splitList(q.get('alpn'));

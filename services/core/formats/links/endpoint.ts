@@ -42,6 +42,7 @@ export function readHostPort(hostPort: string, ctx: LinkContext, defaultPort?: n
     ctx.sink.error('INVALID_PORT', `port ${quote(hp.portText)} is not a number`);
     return undefined;
   }
-  if (hp.unbracketedIpv6) ctx.sink.warn('REPAIRED_VALUE', 'IPv6 server without brackets: last group read as the port');
+  if (hp.unbracketedIpv6)
+    ctx.sink.warn('REPAIRED_VALUE', 'IPv6 server without brackets: last group read as the port');
   return { server: hp.host, port };
 }

@@ -52,7 +52,8 @@ function hysteriaTls(q: QueryParams, sniKey: string, sniAlt: string): Mutable<Tl
   const tls: Mutable<TlsSettings> = { enabled: true };
   const sni = q.get(sniKey, sniAlt);
   if (sni !== undefined && sni.trim() !== '') tls.serverName = sni.trim();
-  if (parseBool(q.get('insecure', 'allowinsecure', 'allow_insecure', 'skip-cert-verify')) === true) tls.insecure = true;
+  if (parseBool(q.get('insecure', 'allowinsecure', 'allow_insecure', 'skip-cert-verify')) === true)
+    tls.insecure = true;
   const alpn = splitList(q.get('alpn'));
   if (alpn.length > 0) tls.alpn = alpn;
   const pin = q.get('pinsha256', 'pcs');
@@ -79,7 +80,9 @@ export const parseHysteria: SchemeParser = (after, ctx) => {
   };
   if (ep.ports !== undefined) out.ports = ep.ports;
   // Links may carry both `auth` and `auth_str` (V40): prefer `auth`; userinfo as a last resort.
-  const auth = q.get('auth', 'auth_str', 'auth-str') ?? (parts.userinfo !== undefined ? percentDecode(parts.userinfo) : undefined);
+  const auth =
+    q.get('auth', 'auth_str', 'auth-str') ??
+    (parts.userinfo !== undefined ? percentDecode(parts.userinfo) : undefined);
   if (auth !== undefined && auth !== '') out.authStr = auth;
   const up = parseMbps(q.get('upmbps', 'up'));
   const down = parseMbps(q.get('downmbps', 'down'));
@@ -90,7 +93,13 @@ export const parseHysteria: SchemeParser = (after, ctx) => {
   const obfsParam = q.get('obfsparam', 'obfs-password');
   const obfs = q.get('obfs');
   if (obfsParam !== undefined && obfsParam !== '') out.obfs = obfsParam;
-  else if (obfs !== undefined && obfs !== '' && obfs.toLowerCase() !== 'xplus' && obfs.toLowerCase() !== 'none') out.obfs = obfs;
+  else if (
+    obfs !== undefined &&
+    obfs !== '' &&
+    obfs.toLowerCase() !== 'xplus' &&
+    obfs.toLowerCase() !== 'none'
+  )
+    out.obfs = obfs;
   const proto = q.get('protocol');
   if (proto !== undefined && proto !== '') out.transportProtocol = proto;
   return out;

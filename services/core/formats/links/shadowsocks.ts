@@ -26,7 +26,10 @@ export const parseShadowsocks: SchemeParser = (after, ctx) => {
     // Legacy: the whole authority (before `?`, `/`) is base64.
     const decoded = decodeBase64Text(percentDecode(parts.hostPort));
     if (decoded === undefined || decoded.text.indexOf('@') === -1) {
-      ctx.sink.error('INVALID_BASE64', 'legacy ss link: authority is not base64 of method:password@host:port');
+      ctx.sink.error(
+        'INVALID_BASE64',
+        'legacy ss link: authority is not base64 of method:password@host:port',
+      );
       return undefined;
     }
     const text = decoded.text.trim();

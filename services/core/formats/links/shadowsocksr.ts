@@ -56,7 +56,8 @@ export const parseShadowsocksR: SchemeParser = (after, ctx) => {
   const params = new Map<string, string>();
   for (const pair of query.split('&')) {
     const eq = pair.indexOf('=');
-    if (eq > 0 && !params.has(pair.slice(0, eq))) params.set(pair.slice(0, eq).toLowerCase(), pair.slice(eq + 1));
+    if (eq > 0 && !params.has(pair.slice(0, eq)))
+      params.set(pair.slice(0, eq).toLowerCase(), pair.slice(eq + 1));
   }
   const out: Mutable<ShadowsocksRConfig> = {
     protocol: 'shadowsocksr',

@@ -19,7 +19,9 @@ interface Located {
 
 function splitUserPass(text: string): { username: string; password: string } {
   const colon = text.indexOf(':');
-  return colon === -1 ? { username: text, password: '' } : { username: text.slice(0, colon), password: text.slice(colon + 1) };
+  return colon === -1
+    ? { username: text, password: '' }
+    : { username: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 
 /** True when the authority already reads as host[:port] (so it is not a base64 blob). */
@@ -35,9 +37,17 @@ function plainAuthority(hostPort: string): boolean {
  * (`base64(host:port)` / `base64(user:pass@host:port)`). Base64 is detected BEFORE any
  * host handling: lower-casing would destroy it (V53, V54).
  */
-function locate(after: string, ctx: LinkContext, defaultPort: number): { located: Located; fragment: string | undefined; query: string | undefined; path: string } | undefined {
+function locate(
+  after: string,
+  ctx: LinkContext,
+  defaultPort: number,
+): { located: Located; fragment: string | undefined; query: string | undefined; path: string } | undefined {
   const parts = splitLink(after);
-  if (parts.userinfo === undefined && !plainAuthority(parts.hostPort) && isStrictBase64(percentDecode(parts.hostPort))) {
+  if (
+    parts.userinfo === undefined &&
+    !plainAuthority(parts.hostPort) &&
+    isStrictBase64(percentDecode(parts.hostPort))
+  ) {
     const decoded = decodeBase64Text(percentDecode(parts.hostPort));
     if (decoded !== undefined && /^[\x21-\x7e]+$/.test(decoded.text.trim())) {
       const text = decoded.text.trim();
@@ -50,13 +60,17 @@ function locate(after: string, ctx: LinkContext, defaultPort: number): { located
   }
   const endpoint = readHostPort(parts.hostPort, ctx, defaultPort);
   if (endpoint === undefined) return undefined;
-  if (parts.userinfo === undefined) return { located: { endpoint }, fragment: parts.fragment, query: parts.query, path: parts.path };
+  if (parts.userinfo === undefined)
+    return { located: { endpoint }, fragment: parts.fragment, query: parts.query, path: parts.path };
   const rawInfo = parts.userinfo;
   let creds: { username: string; password: string };
   const info = rawInfo.indexOf(':') === -1 ? percentDecode(rawInfo) : rawInfo;
   if (info.indexOf(':') === -1 && isStrictBase64(info)) {
     const decoded = decodeBase64Text(info);
-    creds = decoded !== undefined && decoded.text.indexOf(':') !== -1 ? splitUserPass(decoded.text) : { username: info, password: '' };
+    creds =
+      decoded !== undefined && decoded.text.indexOf(':') !== -1
+        ? splitUserPass(decoded.text)
+        : { username: info, password: '' };
   } else {
     // Split before decoding: an encoded `%3A` belongs to the user name, not the separator.
     const raw = splitUserPass(rawInfo);
@@ -118,7 +132,10 @@ export const parseHttp: SchemeParser = (after, ctx) => {
     const fp = q.get('fp', 'client-fingerprint');
     if (fp !== undefined && fp.trim() !== '') tls.fingerprint = fp.trim();
   } else if (r.located.endpoint.port === 443) {
-    ctx.sink.warn('AMBIGUOUS_VALUE', 'http:// proxy on port 443: the link cannot say whether TLS is on; read as plain HTTP');
+    ctx.sink.warn(
+      'AMBIGUOUS_VALUE',
+      'http:// proxy on port 443: the link cannot say whether TLS is on; read as plain HTTP',
+    );
   }
   const out: Mutable<HttpProxyConfig> = {
     protocol: 'http',

@@ -12,7 +12,10 @@ function schemeStart(line: string, sep: number, floor: number): number {
     if (s < floor) continue;
     let match = true;
     for (let i = 0; i < name.length; i++) {
-      if ((line.charCodeAt(s + i) | 0x20) !== name.charCodeAt(i) && line.charCodeAt(s + i) !== name.charCodeAt(i)) {
+      if (
+        (line.charCodeAt(s + i) | 0x20) !== name.charCodeAt(i) &&
+        line.charCodeAt(s + i) !== name.charCodeAt(i)
+      ) {
         match = false;
         break;
       }
@@ -55,10 +58,10 @@ export function splitGluedLinks(line: string): readonly string[] {
       const split =
         !chained &&
         ((hash !== -1 && hash < s) ||
-        prev === 0x20 ||
-        prev === 0x09 ||
-        prev === 0x7c ||
-        allBase64(line, bodyStart, s));
+          prev === 0x20 ||
+          prev === 0x09 ||
+          prev === 0x7c ||
+          allBase64(line, bodyStart, s));
       if (split) {
         const piece = line.slice(start, s).trim();
         if (piece !== '') out.push(piece);

@@ -9,7 +9,10 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * Telegram proxy links `tg://socks?server=&port=&user=&pass=` (and the same query behind
  * `https://t.me/socks`). `tg://proxy` is MTProto: no place in the model.
  */
-export function parseTelegramSocksQuery(query: string | undefined, ctx: Parameters<SchemeParser>[1]): SocksConfig | undefined {
+export function parseTelegramSocksQuery(
+  query: string | undefined,
+  ctx: Parameters<SchemeParser>[1],
+): SocksConfig | undefined {
   const q = parseQuery(query);
   const server = q.get('server');
   const portText = q.get('port') ?? '1080';

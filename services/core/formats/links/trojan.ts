@@ -23,7 +23,11 @@ export const parseTrojan: SchemeParser = (after, ctx) => {
   let transport: Transport | undefined;
   if (!q.has('type') && parseBool(q.get('ws')) === true) {
     const host = q.get('wshost', 'host');
-    transport = { type: 'ws', path: pathParam(q, ctx.sink, 'wspath', 'path') ?? '/', ...(host ? { host } : {}) };
+    transport = {
+      type: 'ws',
+      path: pathParam(q, ctx.sink, 'wspath', 'path') ?? '/',
+      ...(host ? { host } : {}),
+    };
   } else {
     transport = transportFromQuery(q, ctx.sink);
   }
@@ -38,6 +42,7 @@ export const parseTrojan: SchemeParser = (after, ctx) => {
     tls: withSniFallback(tls, transport),
     transport,
   };
-  if (q.duplicates.length > 0) ctx.sink.warn('DUPLICATE_PARAM', `repeated parameters, first kept: ${q.duplicates.join(', ')}`);
+  if (q.duplicates.length > 0)
+    ctx.sink.warn('DUPLICATE_PARAM', `repeated parameters, first kept: ${q.duplicates.join(', ')}`);
   return out;
 };

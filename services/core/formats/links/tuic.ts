@@ -32,7 +32,8 @@ export const parseTuic: SchemeParser = (after, ctx) => {
   if (sni !== undefined && sni.trim() !== '') tls.serverName = sni.trim();
   const alpn = splitList(q.get('alpn'));
   if (alpn.length > 0) tls.alpn = alpn;
-  if (parseBool(q.get('allow_insecure', 'insecure', 'allowinsecure', 'skip-cert-verify')) === true) tls.insecure = true;
+  if (parseBool(q.get('allow_insecure', 'insecure', 'allowinsecure', 'skip-cert-verify')) === true)
+    tls.insecure = true;
   if (parseBool(q.get('disable_sni', 'disable-sni')) === true) tls.disableSni = true;
   const fp = q.get('fp');
   if (fp !== undefined && fp.trim() !== '') tls.fingerprint = fp.trim();
@@ -45,10 +46,16 @@ export const parseTuic: SchemeParser = (after, ctx) => {
     password: percentDecode(parts.userinfo.slice(colon + 1)),
     tls,
   };
-  const cc = q.get('congestion_control', 'congestion-control', 'congestion_controller', 'congestion-controller');
+  const cc = q.get(
+    'congestion_control',
+    'congestion-control',
+    'congestion_controller',
+    'congestion-controller',
+  );
   if (cc !== undefined && cc !== '') out.congestionControl = cc;
   const relay = q.get('udp_relay_mode', 'udp-relay-mode');
   if (relay !== undefined && relay !== '') out.udpRelayMode = relay;
-  if (parseBool(q.get('reduce_rtt', 'reduce-rtt', 'zero_rtt_handshake', 'zero-rtt')) === true) out.zeroRtt = true;
+  if (parseBool(q.get('reduce_rtt', 'reduce-rtt', 'zero_rtt_handshake', 'zero-rtt')) === true)
+    out.zeroRtt = true;
   return out;
 };

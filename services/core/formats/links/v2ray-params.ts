@@ -9,7 +9,12 @@ import { decodeTwiceIfNeeded, parseBool, splitList } from './query.ts';
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Decode a path-like param (once, twice when double-encoded, with a warning). */
-export function pathParam(q: QueryParams, sink: DiagnosticSink, key: string, alt?: string): string | undefined {
+export function pathParam(
+  q: QueryParams,
+  sink: DiagnosticSink,
+  key: string,
+  alt?: string,
+): string | undefined {
   const v = q.get(key, alt);
   if (v === undefined) return undefined;
   const d = decodeTwiceIfNeeded(v);
@@ -71,7 +76,11 @@ export function buildTransport(f: TransportFields, sink: DiagnosticSink): Transp
   switch (f.type) {
     case 'tcp': {
       if (f.headerType === 'http') {
-        return { type: 'http', host: splitList(f.host), path: f.path === undefined || f.path === '' ? '/' : f.path };
+        return {
+          type: 'http',
+          host: splitList(f.host),
+          path: f.path === undefined || f.path === '' ? '/' : f.path,
+        };
       }
       const dropped: string[] = [];
       if (f.host !== undefined && f.host !== '') dropped.push('host');
@@ -92,20 +101,35 @@ export function buildTransport(f: TransportFields, sink: DiagnosticSink): Transp
         if (f.type === 'ws') out.earlyDataHeaderName = f.earlyDataHeader ?? 'Sec-WebSocket-Protocol';
       }
       if (f.type === 'ws') return out;
-      const up: Mutable<Extract<Transport, { type: 'httpupgrade' }>> = { type: 'httpupgrade', path: out.path };
+      const up: Mutable<Extract<Transport, { type: 'httpupgrade' }>> = {
+        type: 'httpupgrade',
+        path: out.path,
+      };
       if (out.host !== undefined) up.host = out.host;
       if (out.maxEarlyData !== undefined) up.maxEarlyData = out.maxEarlyData;
       return up;
     }
     case 'http':
-      return { type: 'http', host: splitList(f.host), path: f.path === undefined || f.path === '' ? '/' : f.path };
+      return {
+        type: 'http',
+        host: splitList(f.host),
+        path: f.path === undefined || f.path === '' ? '/' : f.path,
+      };
     case 'h2':
-      return { type: 'h2', host: splitList(f.host), path: f.path === undefined || f.path === '' ? '/' : f.path };
+      return {
+        type: 'h2',
+        host: splitList(f.host),
+        path: f.path === undefined || f.path === '' ? '/' : f.path,
+      };
     case 'grpc': {
-      const out: Mutable<Extract<Transport, { type: 'grpc' }>> = { type: 'grpc', serviceName: f.serviceName ?? '' };
+      const out: Mutable<Extract<Transport, { type: 'grpc' }>> = {
+        type: 'grpc',
+        serviceName: f.serviceName ?? '',
+      };
       const mode = f.mode?.trim().toLowerCase();
       if (mode === 'gun' || mode === 'multi') out.mode = mode;
-      else if (mode !== undefined && mode !== '' && mode !== 'none') sink.warn('DROPPED_FIELD', `gRPC mode ${quote(mode)} dropped`);
+      else if (mode !== undefined && mode !== '' && mode !== 'none')
+        sink.warn('DROPPED_FIELD', `gRPC mode ${quote(mode)} dropped`);
       if (f.authority !== undefined && f.authority !== '') out.authority = f.authority;
       return out;
     }
@@ -127,7 +151,8 @@ export function buildTransport(f: TransportFields, sink: DiagnosticSink): Transp
     }
     case 'quic': {
       const out: Mutable<Extract<Transport, { type: 'quic' }>> = { type: 'quic' };
-      if (f.quicSecurity !== undefined && f.quicSecurity !== '' && f.quicSecurity !== 'none') out.security = f.quicSecurity;
+      if (f.quicSecurity !== undefined && f.quicSecurity !== '' && f.quicSecurity !== 'none')
+        out.security = f.quicSecurity;
       if (f.key !== undefined && f.key !== '') out.key = f.key;
       if (f.headerType !== '' && f.headerType !== 'none') out.headerType = f.headerType;
       return out;
@@ -185,7 +210,8 @@ export function transportHost(t: Transport): string | undefined {
  * given; spell that out so every target client does the same.
  */
 export function withSniFallback(tls: TlsSettings, transport: Transport): TlsSettings {
-  if (!tls.enabled || tls.reality !== undefined || (tls.serverName !== undefined && tls.serverName !== '')) return tls;
+  if (!tls.enabled || tls.reality !== undefined || (tls.serverName !== undefined && tls.serverName !== ''))
+    return tls;
   const host = transportHost(transport);
   return host === undefined || host === '' ? tls : { ...tls, serverName: host };
 }
@@ -196,7 +222,11 @@ export interface TlsQueryOptions {
 }
 
 /** TLS / REALITY from a VLESS-style query. Undefined after an error. */
-export function tlsFromQuery(q: QueryParams, sink: DiagnosticSink, opts: TlsQueryOptions): TlsSettings | undefined {
+export function tlsFromQuery(
+  q: QueryParams,
+  sink: DiagnosticSink,
+  opts: TlsQueryOptions,
+): TlsSettings | undefined {
   const security = (q.get('security') ?? '').trim().toLowerCase();
   let enabled: boolean;
   let reality = false;
@@ -227,7 +257,8 @@ export function tlsFromQuery(q: QueryParams, sink: DiagnosticSink, opts: TlsQuer
   if (sni !== undefined && sni.trim() !== '') tls.serverName = sni.trim();
   const alpn = splitList(q.get('alpn'));
   if (alpn.length > 0) tls.alpn = alpn;
-  if (parseBool(q.get('allowinsecure', 'insecure', 'allow_insecure', 'skip-cert-verify')) === true) tls.insecure = true;
+  if (parseBool(q.get('allowinsecure', 'insecure', 'allow_insecure', 'skip-cert-verify')) === true)
+    tls.insecure = true;
   const fp = q.get('fp', 'client-fingerprint');
   if (fp !== undefined && fp.trim() !== '' && fp.trim().toLowerCase() !== 'none') tls.fingerprint = fp.trim();
   const pin = q.get('pcs', 'pinsha256');
@@ -246,7 +277,8 @@ export function tlsFromQuery(q: QueryParams, sink: DiagnosticSink, opts: TlsQuer
       shortId: (q.get('sid', 'shortid', 'short-id') ?? '').trim(),
       ...(spx !== undefined && spx !== '' ? { spiderX: spx } : {}),
     };
-    if (q.has('pqv')) sink.warn('DROPPED_FIELD', 'REALITY pqv (ML-DSA verify key) has no client equivalent: dropped');
+    if (q.has('pqv'))
+      sink.warn('DROPPED_FIELD', 'REALITY pqv (ML-DSA verify key) has no client equivalent: dropped');
   }
   return tls;
 }

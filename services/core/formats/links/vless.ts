@@ -42,11 +42,15 @@ export const parseVless: SchemeParser = (after, ctx) => {
   if (flow !== undefined) out.flow = flow;
   const pe = q.get('packetencoding')?.trim().toLowerCase();
   if (pe !== undefined && pe !== '') out.packetEncoding = pe;
-  if (q.duplicates.length > 0) ctx.sink.warn('DUPLICATE_PARAM', `repeated parameters, first kept: ${q.duplicates.join(', ')}`);
+  if (q.duplicates.length > 0)
+    ctx.sink.warn('DUPLICATE_PARAM', `repeated parameters, first kept: ${q.duplicates.join(', ')}`);
   return out;
 };
 
-export function readFlow(raw: string | undefined, sink: Parameters<SchemeParser>[1]['sink']): string | undefined {
+export function readFlow(
+  raw: string | undefined,
+  sink: Parameters<SchemeParser>[1]['sink'],
+): string | undefined {
   if (raw === undefined) return undefined;
   const flow = raw.trim().toLowerCase();
   if (flow === '' || flow === 'none') return undefined;

@@ -8,7 +8,13 @@ import { readEndpoint, readHostPort } from './endpoint.ts';
 import type { LinkContext, SchemeParser } from './link-context.ts';
 import { fragmentName, parsePort, splitLink } from './link-parts.ts';
 import { parseBool, parseQuery, splitList } from './query.ts';
-import { buildTransport, tlsFromQuery, transportFromQuery, transportType, withSniFallback } from './v2ray-params.ts';
+import {
+  buildTransport,
+  tlsFromQuery,
+  transportFromQuery,
+  transportType,
+  withSniFallback,
+} from './v2ray-params.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Json = Record<string, unknown>;
@@ -31,7 +37,8 @@ export const parseVmess: SchemeParser = (after, ctx) => {
   }
   if (decoded.junkCut) ctx.sink.warn('REPAIRED_VALUE', 'junk after the vmess base64 payload cut');
   const text = decoded.text.trim();
-  if (text.charCodeAt(0) === 0x7b) return fromJson(text, hash === -1 ? undefined : after.slice(hash + 1), ctx);
+  if (text.charCodeAt(0) === 0x7b)
+    return fromJson(text, hash === -1 ? undefined : after.slice(hash + 1), ctx);
   if (q !== -1 && text.indexOf('@') !== -1) return parseShadowrocket(text, head.slice(q + 1), after, ctx);
   ctx.sink.error('MALFORMED_LINK', 'vmess payload is neither JSON nor a Shadowrocket authority');
   return undefined;
@@ -100,7 +107,10 @@ function fromJson(text: string, fragment: string | undefined, ctx: LinkContext):
   const host = first(json, 'host');
   const path = str(json['path']);
   if (net === 'http' && headerType !== 'http') {
-    ctx.sink.warn('AMBIGUOUS_VALUE', 'vmess net "http" read as the HTTP/2 transport (v2rayN now reads it as raw TCP)');
+    ctx.sink.warn(
+      'AMBIGUOUS_VALUE',
+      'vmess net "http" read as the HTTP/2 transport (v2rayN now reads it as raw TCP)',
+    );
   }
   let transport: Transport;
   if (net === 'http' && headerType === 'http') {
@@ -207,7 +217,12 @@ function parseVmessUrl(after: string, ctx: LinkContext): VmessConfig | undefined
 }
 
 /** Shadowrocket: base64(`cipher:uuid@host:port`)?remarks=&obfs=websocket&path=&obfsParam=&tls=1&peer=. */
-function parseShadowrocket(text: string, query: string, after: string, ctx: LinkContext): VmessConfig | undefined {
+function parseShadowrocket(
+  text: string,
+  query: string,
+  after: string,
+  ctx: LinkContext,
+): VmessConfig | undefined {
   const at = text.lastIndexOf('@');
   const cred = text.slice(0, at);
   const colon = cred.indexOf(':');

@@ -10,7 +10,8 @@ import { splitList } from './query.ts';
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** hiddify noise and AmneziaWG knobs: no upstream sing-box/mihomo equivalent (V49). */
-const FORK_ONLY = /^(?:wnoise|wnoisecount|wnoisedelay|wpayloadsize|ifp|ifps|ifpd|ifpm|jc|jmin|jmax|s[1-4]|h[1-4]|i[1-5]|workers)$/;
+const FORK_ONLY =
+  /^(?:wnoise|wnoisecount|wnoisedelay|wpayloadsize|ifp|ifps|ifpd|ifpm|jc|jmin|jmax|s[1-4]|h[1-4]|i[1-5]|workers)$/;
 
 /** `reserved=a,b,c` or a base64 of the three bytes (WARP client id). */
 function parseReserved(text: string): [number, number, number] | undefined {
@@ -50,8 +51,10 @@ export const parseWireguard: SchemeParser = (after, ctx) => {
     }
     return undefined;
   };
-  if (dropped.length > 0) ctx.sink.warn('DROPPED_FIELD', `fork-only WireGuard options dropped: ${dropped.join(', ')}`);
-  const userKey = parts.userinfo !== undefined && parts.userinfo !== '' ? percentDecode(parts.userinfo) : undefined;
+  if (dropped.length > 0)
+    ctx.sink.warn('DROPPED_FIELD', `fork-only WireGuard options dropped: ${dropped.join(', ')}`);
+  const userKey =
+    parts.userinfo !== undefined && parts.userinfo !== '' ? percentDecode(parts.userinfo) : undefined;
   const out: Mutable<WireguardConfig> = {
     protocol: 'wireguard',
     name: fragmentName(parts.fragment),
@@ -66,7 +69,8 @@ export const parseWireguard: SchemeParser = (after, ctx) => {
   const reservedText = get('reserved');
   if (reservedText !== undefined) {
     const reserved = parseReserved(reservedText);
-    if (reserved === undefined) ctx.sink.warn('DROPPED_FIELD', `reserved ${quote(reservedText)} is not three bytes: dropped`);
+    if (reserved === undefined)
+      ctx.sink.warn('DROPPED_FIELD', `reserved ${quote(reservedText)} is not three bytes: dropped`);
     else out.reserved = reserved;
   }
   const mtu = get('mtu');

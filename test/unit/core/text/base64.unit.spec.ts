@@ -13,7 +13,10 @@ const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 
 describe('decodeBase64Text', () => {
   it('decodes standard padded base64', () => {
-    expect(decodeBase64Text(b64('method:pass@host:1'))).toEqual({ text: 'method:pass@host:1', junkCut: false });
+    expect(decodeBase64Text(b64('method:pass@host:1'))).toEqual({
+      text: 'method:pass@host:1',
+      junkCut: false,
+    });
   });
 
   it('decodes url-safe and unpadded base64', () => {
@@ -69,8 +72,12 @@ describe('strict base64 helpers', () => {
   });
 
   it('converts between the two alphabets', () => {
-    expect(toUrlSafeBase64('OCRYYq4e92sQ+wWFRX6WX9pdvuFBWOqybLhpSiv3nFA=')).toBe('OCRYYq4e92sQ-wWFRX6WX9pdvuFBWOqybLhpSiv3nFA');
-    expect(toStandardBase64('bmXOC-F1FxEMF9dyiK2H5_1SUtzH0JuVo51h2wPfgyo')).toBe('bmXOC+F1FxEMF9dyiK2H5/1SUtzH0JuVo51h2wPfgyo=');
+    expect(toUrlSafeBase64('OCRYYq4e92sQ+wWFRX6WX9pdvuFBWOqybLhpSiv3nFA=')).toBe(
+      'OCRYYq4e92sQ-wWFRX6WX9pdvuFBWOqybLhpSiv3nFA',
+    );
+    expect(toStandardBase64('bmXOC-F1FxEMF9dyiK2H5_1SUtzH0JuVo51h2wPfgyo')).toBe(
+      'bmXOC+F1FxEMF9dyiK2H5/1SUtzH0JuVo51h2wPfgyo=',
+    );
     expect(isStrictBase64('ab=c')).toBe(false);
     expect([...(decodeBase64('AAAA')?.bytes ?? [])]).toEqual([0, 0, 0]);
   });

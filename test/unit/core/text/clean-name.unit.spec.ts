@@ -4,11 +4,19 @@ import { MAX_NAME_LENGTH, cleanName } from '../../../../services/core/text/clean
 
 describe('cleanName', () => {
   it('trims plain ASCII names without reporting a change', () => {
-    expect(cleanName('  Delta-Kronecker ')).toEqual({ name: 'Delta-Kronecker', stripped: false, truncated: false });
+    expect(cleanName('  Delta-Kronecker ')).toEqual({
+      name: 'Delta-Kronecker',
+      stripped: false,
+      truncated: false,
+    });
   });
 
   it('strips control, bidi and BOM characters and reports it', () => {
-    expect(cleanName('\u200eUS\u200f node\u0007\ufeff\u202e')).toEqual({ name: 'US node', stripped: true, truncated: false });
+    expect(cleanName('\u200eUS\u200f node\u0007\ufeff\u202e')).toEqual({
+      name: 'US node',
+      stripped: true,
+      truncated: false,
+    });
   });
 
   it('keeps emoji sequences (ZWJ) and Persian text (ZWNJ)', () => {
@@ -38,7 +46,15 @@ describe('cleanName', () => {
         expect(name.isWellFormed()).toBe(true);
         const forbidden = [...name].some((ch) => {
           const c = ch.codePointAt(0) ?? 0;
-          return c < 0x20 || c === 0x7f || c === 0x200e || c === 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff;
+          return (
+            c < 0x20 ||
+            c === 0x7f ||
+            c === 0x200e ||
+            c === 0x200f ||
+            (c >= 0x202a && c <= 0x202e) ||
+            (c >= 0x2066 && c <= 0x2069) ||
+            c === 0xfeff
+          );
         });
         expect(forbidden).toBe(false);
       }),

@@ -45,10 +45,15 @@ describe('address guard classification', () => {
     expect(cls(host)).toBe(expected);
   });
 
-  it.each(['8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::1', '::ffff:5b63:9012', 'example.com', 'de5.taskflowhub.org'])(
-    'classifies %s as public',
-    (host) => {
-      expect(cls(host)).toBe('public');
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '172.32.0.1',
+    '100.128.0.1',
+    '2606:4700::1',
+    '::ffff:5b63:9012',
+    'example.com',
+    'de5.taskflowhub.org',
+  ])('classifies %s as public', (host) => {
+    expect(cls(host)).toBe('public');
+  });
 });

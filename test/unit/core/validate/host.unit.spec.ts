@@ -22,11 +22,22 @@ describe('normaliseHost', () => {
   });
 
   it('rejects IPv4 in disguise that inet_aton would resolve (127.1, 0x7f.1, 2130706433)', () => {
-    for (const h of ['127.1', '0x7f.1', '2130706433', '0x7f000001', 'a.b.0x1f']) expect(normaliseHost(h)).toBeUndefined();
+    for (const h of ['127.1', '0x7f.1', '2130706433', '0x7f000001', 'a.b.0x1f'])
+      expect(normaliseHost(h)).toBeUndefined();
   });
 
   it('rejects junk: spaces, URL pieces, empty labels, over-long labels', () => {
-    for (const h of ['', ' ', 'a b.com', 't.me%2Fx', 'a..b', `${'a'.repeat(64)}.com`, '[::1', 'http://x', 'a/b']) {
+    for (const h of [
+      '',
+      ' ',
+      'a b.com',
+      't.me%2Fx',
+      'a..b',
+      `${'a'.repeat(64)}.com`,
+      '[::1',
+      'http://x',
+      'a/b',
+    ]) {
       expect(normaliseHost(h)).toBeUndefined();
     }
   });
@@ -45,6 +56,7 @@ describe('IP parsing', () => {
     expect(parseIpv6('::ffff:1.2.3.4')).toEqual([0, 0, 0, 0, 0, 0xffff, 0x0102, 0x0304]);
     expect(formatIpv6(parseIpv6('0000:0000:0000:0000:0000:ffff:5b63:9012') ?? [])).toBe('::ffff:5b63:9012');
     expect(formatIpv6(parseIpv6('2001:db8:0:0:1:0:0:1') ?? [])).toBe('2001:db8::1:0:0:1');
-    for (const bad of ['1::2::3', ':1', '1:2:3:4:5:6:7:8:9', '12345::', 'fe80::1%eth0', 'g::1']) expect(parseIpv6(bad)).toBeUndefined();
+    for (const bad of ['1::2::3', ':1', '1:2:3:4:5:6:7:8:9', '12345::', 'fe80::1%eth0', 'g::1'])
+      expect(parseIpv6(bad)).toBeUndefined();
   });
 });

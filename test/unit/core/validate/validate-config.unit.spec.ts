@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ProxyConfig, ShadowsocksConfig, VlessConfig, WireguardConfig } from '../../../../services/core/model/config.ts';
+import type {
+  ProxyConfig,
+  ShadowsocksConfig,
+  VlessConfig,
+  WireguardConfig,
+} from '../../../../services/core/model/config.ts';
 import { validateConfig } from '../../../../services/core/validate/validate-config.ts';
 import { parseVector } from '../formats/links/vector-links.ts';
 
@@ -50,7 +55,9 @@ describe('validateConfig: endpoint', () => {
   it('rejects a server that is not a host with INVALID_HOST, carrying line and scheme', () => {
     const r = check(vless({ server: 'not a host' }));
     expect(r.config).toBeUndefined();
-    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'INVALID_HOST', severity: 'error', line: 7, scheme: 'vless' })]);
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ code: 'INVALID_HOST', severity: 'error', line: 7, scheme: 'vless' }),
+    ]);
   });
 
   it.each([0, 65536, 1.5, Number.NaN])('rejects port %s', (port) => {
@@ -88,7 +95,9 @@ describe('validateConfig: endpoint', () => {
 
 describe('validateConfig: ids, ciphers, keys', () => {
   it('accepts UUIDs (lower-cased), hyphenless UUIDs (repaired) and short custom VLESS ids', () => {
-    expect(check(vless({ uuid: '0377F33B-ABFD-4492-AD10-F6DD3D4E3072' })).config).toMatchObject({ uuid: '0377f33b-abfd-4492-ad10-f6dd3d4e3072' });
+    expect(check(vless({ uuid: '0377F33B-ABFD-4492-AD10-F6DD3D4E3072' })).config).toMatchObject({
+      uuid: '0377f33b-abfd-4492-ad10-f6dd3d4e3072',
+    });
     const hyphenless = check(vless({ uuid: '0377f33babfd4492ad10f6dd3d4e3072' }));
     expect(hyphenless.config).toMatchObject({ uuid: '0377f33b-abfd-4492-ad10-f6dd3d4e3072' });
     expect(hyphenless.codes).toEqual(['REPAIRED_VALUE']);
@@ -102,7 +111,15 @@ describe('validateConfig: ids, ciphers, keys', () => {
   });
 
   it('requires a real UUID for TUIC', () => {
-    const tuic: ProxyConfig = { protocol: 'tuic', name: '', server: 'example.com', port: 443, uuid: 'monacoVPN', password: 'p', tls: { enabled: true } };
+    const tuic: ProxyConfig = {
+      protocol: 'tuic',
+      name: '',
+      server: 'example.com',
+      port: 443,
+      uuid: 'monacoVPN',
+      password: 'p',
+      tls: { enabled: true },
+    };
     expect(check(tuic).codes).toEqual(['INVALID_UUID']);
   });
 
@@ -131,27 +148,44 @@ describe('validateConfig: ids, ciphers, keys', () => {
   });
 
   it('checks 2022 keys: non-base64 is an error, a wrong length a warning', () => {
-    expect(check(ss({ method: '2022-blake3-aes-256-gcm', password: 'not-base64!' })).codes).toEqual(['INVALID_KEY']);
+    expect(check(ss({ method: '2022-blake3-aes-256-gcm', password: 'not-base64!' })).codes).toEqual([
+      'INVALID_KEY',
+    ]);
     const ok = check(ss({ method: '2022-blake3-aes-128-gcm', password: 'AAAAAAAAAAAAAAAAAAAAAA==' }));
     expect(ok.codes).toEqual([]);
-    const wrong = check(ss({ method: '2022-blake3-aes-128-gcm', password: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' }));
+    const wrong = check(
+      ss({ method: '2022-blake3-aes-128-gcm', password: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' }),
+    );
     expect(wrong.config).toBeDefined();
-    expect(wrong.diagnostics).toEqual([expect.objectContaining({ code: 'INVALID_KEY', severity: 'warning' })]);
+    expect(wrong.diagnostics).toEqual([
+      expect.objectContaining({ code: 'INVALID_KEY', severity: 'warning' }),
+    ]);
   });
 
   it('normalises plugin names and rejects an obfs mode that is neither http nor tls', () => {
-    expect(check(ss({ plugin: { name: 'simple-obfs', opts: [['obfs', 'tls']] } })).config).toMatchObject({ plugin: { name: 'obfs-local' } });
-    expect(check(ss({ plugin: { name: 'obfs-local', opts: [['obfs', 'websocket']] } })).codes).toEqual(['INVALID_VALUE']);
+    expect(check(ss({ plugin: { name: 'simple-obfs', opts: [['obfs', 'tls']] } })).config).toMatchObject({
+      plugin: { name: 'obfs-local' },
+    });
+    expect(check(ss({ plugin: { name: 'obfs-local', opts: [['obfs', 'websocket']] } })).codes).toEqual([
+      'INVALID_VALUE',
+    ]);
   });
 
   it('rejects a REALITY key that is not 32 bytes and re-encodes a std-alphabet one', () => {
-    const reality = (publicKey: string, shortId = '') => vless({ tls: { enabled: true, reality: { publicKey, shortId } } });
+    const reality = (publicKey: string, shortId = '') =>
+      vless({ tls: { enabled: true, reality: { publicKey, shortId } } });
     expect(check(reality('c2hvcnQ')).codes).toEqual(['INVALID_KEY']);
     const std = check(reality('OCRYYq4e92sQ+wWFRX6WX9pdvuFBWOqybLhpSiv3nFA='));
-    expect(std.config).toMatchObject({ tls: { reality: { publicKey: 'OCRYYq4e92sQ-wWFRX6WX9pdvuFBWOqybLhpSiv3nFA' } } });
+    expect(std.config).toMatchObject({
+      tls: { reality: { publicKey: 'OCRYYq4e92sQ-wWFRX6WX9pdvuFBWOqybLhpSiv3nFA' } },
+    });
     expect(std.codes).toEqual(['REPAIRED_VALUE']);
-    expect(check(reality('OCRYYq4e92sQ-wWFRX6WX9pdvuFBWOqybLhpSiv3nFA', 'abc')).codes).toEqual(['INVALID_VALUE']);
-    expect(check(reality('OCRYYq4e92sQ-wWFRX6WX9pdvuFBWOqybLhpSiv3nFA', '0123456789abcdef01')).codes).toEqual(['INVALID_VALUE']);
+    expect(check(reality('OCRYYq4e92sQ-wWFRX6WX9pdvuFBWOqybLhpSiv3nFA', 'abc')).codes).toEqual([
+      'INVALID_VALUE',
+    ]);
+    expect(check(reality('OCRYYq4e92sQ-wWFRX6WX9pdvuFBWOqybLhpSiv3nFA', '0123456789abcdef01')).codes).toEqual(
+      ['INVALID_VALUE'],
+    );
   });
 
   it('checks WireGuard keys, normalises interface addresses and drops all-zero reserved bytes', () => {
@@ -186,7 +220,9 @@ describe('validateConfig: TLS, transports, bounds', () => {
   it('drops an xhttp extra that is not a JSON object', () => {
     const r = check(vless({ transport: { type: 'xhttp', path: '/x', extra: '{broken' } }));
     expect(r.config).toMatchObject({ transport: { type: 'xhttp', path: '/x' } });
-    expect(r.config?.protocol === 'vless' && r.config.transport.type === 'xhttp' ? r.config.transport.extra : 'x').toBeUndefined();
+    expect(
+      r.config?.protocol === 'vless' && r.config.transport.type === 'xhttp' ? r.config.transport.extra : 'x',
+    ).toBeUndefined();
     expect(r.codes).toEqual(['DROPPED_FIELD']);
   });
 
@@ -206,8 +242,22 @@ describe('validateConfig: TLS, transports, bounds', () => {
   });
 
   it('reads empty socks credentials as no authentication', () => {
-    const r = check({ protocol: 'socks', name: '', server: 'example.com', port: 1080, version: '5', username: '', password: '' });
-    expect(r.config).toEqual({ protocol: 'socks', name: '', server: 'example.com', port: 1080, version: '5' });
+    const r = check({
+      protocol: 'socks',
+      name: '',
+      server: 'example.com',
+      port: 1080,
+      version: '5',
+      username: '',
+      password: '',
+    });
+    expect(r.config).toEqual({
+      protocol: 'socks',
+      name: '',
+      server: 'example.com',
+      port: 1080,
+      version: '5',
+    });
   });
 
   it('rejects invalid port-hopping ranges', () => {
@@ -239,7 +289,10 @@ describe('validateConfig is idempotent', () => {
           if (r.config === undefined) continue;
           const again = validateConfig(r.config, { allowPrivateAddresses: true });
           expect(again.config, id).toEqual(r.config);
-          expect(again.diagnostics.filter((d) => d.code !== 'INVALID_KEY' && d.code !== 'AMBIGUOUS_VALUE'), id).toEqual([]);
+          expect(
+            again.diagnostics.filter((d) => d.code !== 'INVALID_KEY' && d.code !== 'AMBIGUOUS_VALUE'),
+            id,
+          ).toEqual([]);
         }
       }
     }
@@ -263,8 +316,12 @@ describe('validateConfig: strings every output can encode', () => {
   });
 
   it('reads the default gRPC mode (gun) and xhttp mode (auto) as absent', () => {
-    expect(check(vless({ transport: { type: 'grpc', serviceName: 's', mode: 'gun' } })).config).toMatchObject({ transport: { type: 'grpc', serviceName: 's' } });
-    expect(check(vless({ transport: { type: 'grpc', serviceName: 's', mode: 'multi' } })).config).toMatchObject({ transport: { mode: 'multi' } });
+    expect(check(vless({ transport: { type: 'grpc', serviceName: 's', mode: 'gun' } })).config).toMatchObject(
+      { transport: { type: 'grpc', serviceName: 's' } },
+    );
+    expect(
+      check(vless({ transport: { type: 'grpc', serviceName: 's', mode: 'multi' } })).config,
+    ).toMatchObject({ transport: { mode: 'multi' } });
     const x = check(vless({ transport: { type: 'xhttp', path: '/', mode: 'auto' } })).config;
     expect(x?.protocol === 'vless' ? x.transport : undefined).toEqual({ type: 'xhttp', path: '/' });
   });

@@ -4,7 +4,9 @@ import type { ProxyConfig } from '../../../../../services/core/model/config.ts';
 import { HOST, IP, PBK, UUID, WG_PRIVATE, WG_PUBLIC } from './fixtures.ts';
 
 function clash(proxies: string, head = 'port: 7890\nmode: rule\n'): ReturnType<typeof parseSubscription> {
-  return parseSubscription(`${head}proxies:\n${proxies}\nproxy-groups:\n  - {name: g, type: select, proxies: [a]}\nrules:\n  - MATCH,g\n`);
+  return parseSubscription(
+    `${head}proxies:\n${proxies}\nproxy-groups:\n  - {name: g, type: select, proxies: [a]}\nrules:\n  - MATCH,g\n`,
+  );
 }
 
 function only(proxies: string): ProxyConfig {
@@ -29,7 +31,12 @@ describe('Clash / mihomo YAML', () => {
       flow: 'xtls-rprx-vision',
       encryption: 'none',
       transport: { type: 'tcp' },
-      tls: { enabled: true, serverName: 'www.microsoft.com', fingerprint: 'chrome', reality: { publicKey: PBK, shortId: '00000000' } },
+      tls: {
+        enabled: true,
+        serverName: 'www.microsoft.com',
+        fingerprint: 'chrome',
+        reality: { publicKey: PBK, shortId: '00000000' },
+      },
     });
   });
 
@@ -42,7 +49,13 @@ describe('Clash / mihomo YAML', () => {
       port: 8443,
       alterId: 0,
       cipher: 'auto',
-      transport: { type: 'ws', path: '/ws', host: `cdn.${HOST}`, maxEarlyData: 2048, earlyDataHeaderName: 'Sec-WebSocket-Protocol' },
+      transport: {
+        type: 'ws',
+        path: '/ws',
+        host: `cdn.${HOST}`,
+        maxEarlyData: 2048,
+        earlyDataHeaderName: 'Sec-WebSocket-Protocol',
+      },
     });
   });
 
@@ -51,7 +64,11 @@ describe('Clash / mihomo YAML', () => {
       `Proxy:\n  - {name: old, type: vmess, server: ${HOST}, port: 80, uuid: ${UUID}, alterId: 64, cipher: aes-128-gcm, network: ws, ws-path: /old, ws-headers: {Host: h.${HOST}}}\n`,
     );
     expect(r.container).toBe('clash');
-    expect(r.configs[0]?.config).toMatchObject({ alterId: 64, cipher: 'aes-128-gcm', transport: { type: 'ws', path: '/old', host: `h.${HOST}` } });
+    expect(r.configs[0]?.config).toMatchObject({
+      alterId: 64,
+      cipher: 'aes-128-gcm',
+      transport: { type: 'ws', path: '/old', host: `h.${HOST}` },
+    });
   });
 
   it('maps network http, h2, grpc, xhttp and ws with v2ray-http-upgrade to the model transports', () => {
@@ -83,10 +100,13 @@ describe('Clash / mihomo YAML', () => {
         type: 'xhttp',
         path: '/x',
         mode: 'stream-one',
-        extra: '{"xPaddingBytes":"100-1000","scMaxEachPostBytes":1000000,"noGRPCHeader":true,"xmux":{"maxConcurrency":"16-32","hKeepAlivePeriod":30}}',
+        extra:
+          '{"xPaddingBytes":"100-1000","scMaxEachPostBytes":1000000,"noGRPCHeader":true,"xmux":{"maxConcurrency":"16-32","hKeepAlivePeriod":30}}',
       },
     });
-    expect(r.diagnostics).toMatchObject([{ code: 'DROPPED_FIELD', severity: 'warning', message: 'xhttp-opts mystery not kept' }]);
+    expect(r.diagnostics).toMatchObject([
+      { code: 'DROPPED_FIELD', severity: 'warning', message: 'xhttp-opts mystery not kept' },
+    ]);
   });
 
   it('keeps xhttp-opts plain string settings as text (numeric-looking and empty ones too) and false booleans as false', () => {
@@ -96,7 +116,8 @@ describe('Clash / mihomo YAML', () => {
     expect(r.configs[0]?.config).toMatchObject({
       transport: {
         type: 'xhttp',
-        extra: '{"xPaddingKey":"123","seqKey":"0","sessionTable":"","noGRPCHeader":false,"sessionLength":"16-32"}',
+        extra:
+          '{"xPaddingKey":"123","seqKey":"0","sessionTable":"","noGRPCHeader":false,"sessionLength":"16-32"}',
       },
     });
     expect(r.diagnostics).toEqual([]);
@@ -110,8 +131,25 @@ describe('Clash / mihomo YAML', () => {
       ].join('\n'),
     );
     expect(r.configs.map((p) => p.config)).toMatchObject([
-      { protocol: 'shadowsocks', method: 'aes-128-gcm', password: '0123', plugin: { name: 'obfs-local', opts: [['obfs', 'http'], ['obfs-host', 'bing.com']] } },
-      { protocol: 'shadowsocksr', protocolName: 'auth_aes128_md5', protocolParam: '1:abc', obfs: 'tls1.2_ticket_auth', obfsParam: `x.${HOST}` },
+      {
+        protocol: 'shadowsocks',
+        method: 'aes-128-gcm',
+        password: '0123',
+        plugin: {
+          name: 'obfs-local',
+          opts: [
+            ['obfs', 'http'],
+            ['obfs-host', 'bing.com'],
+          ],
+        },
+      },
+      {
+        protocol: 'shadowsocksr',
+        protocolName: 'auth_aes128_md5',
+        protocolParam: '1:abc',
+        obfs: 'tls1.2_ticket_auth',
+        obfsParam: `x.${HOST}`,
+      },
     ]);
   });
 
@@ -123,8 +161,21 @@ describe('Clash / mihomo YAML', () => {
       ].join('\n'),
     );
     expect(r.configs.map((p) => p.config)).toMatchObject([
-      { protocol: 'hysteria', authStr: 'dongtaiwang.com', upMbps: 500, downMbps: 1000, transportProtocol: 'faketcp', tls: { enabled: true, serverName: 'apple.com', insecure: true, alpn: ['h3'] } },
-      { protocol: 'hysteria2', password: 'pw1', ports: [{ from: 21000, to: 21199 }], obfs: { type: 'salamander', password: 'secret' }, tls: { enabled: true, serverName: HOST } },
+      {
+        protocol: 'hysteria',
+        authStr: 'dongtaiwang.com',
+        upMbps: 500,
+        downMbps: 1000,
+        transportProtocol: 'faketcp',
+        tls: { enabled: true, serverName: 'apple.com', insecure: true, alpn: ['h3'] },
+      },
+      {
+        protocol: 'hysteria2',
+        password: 'pw1',
+        ports: [{ from: 21000, to: 21199 }],
+        obfs: { type: 'salamander', password: 'secret' },
+        tls: { enabled: true, serverName: HOST },
+      },
     ]);
   });
 
@@ -140,17 +191,32 @@ describe('Clash / mihomo YAML', () => {
     );
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(r.configs.map((p) => p.config)).toMatchObject([
-      { protocol: 'tuic', uuid: UUID, password: 'p', congestionControl: 'bbr', udpRelayMode: 'native', zeroRtt: true },
+      {
+        protocol: 'tuic',
+        uuid: UUID,
+        password: 'p',
+        congestionControl: 'bbr',
+        udpRelayMode: 'native',
+        zeroRtt: true,
+      },
       { protocol: 'anytls', password: 'p', tls: { enabled: true, insecure: true } },
       { protocol: 'socks', version: '5', username: 'u', password: 'p' },
       { protocol: 'http', tls: { enabled: true, serverName: HOST } },
-      { protocol: 'wireguard', addresses: ['172.16.0.2/32', '2606:4700::2/128'], reserved: [1, 2, 3], mtu: 1280 },
+      {
+        protocol: 'wireguard',
+        addresses: ['172.16.0.2/32', '2606:4700::2/128'],
+        reserved: [1, 2, 3],
+        mtu: 1280,
+      },
     ]);
   });
 
   it('reads an empty or absent hysteria2 / tuic password as the empty password, as the share links do', () => {
     const r = clash(
-      [`  - {name: h, type: hysteria2, server: ${HOST}, port: 443, password: ""}`, `  - {name: t, type: tuic, server: ${HOST}, port: 443, uuid: ${UUID}}`].join('\n'),
+      [
+        `  - {name: h, type: hysteria2, server: ${HOST}, port: 443, password: ""}`,
+        `  - {name: t, type: tuic, server: ${HOST}, port: 443, uuid: ${UUID}}`,
+      ].join('\n'),
     );
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(r.configs.map((p) => (p.config as { password: string }).password)).toEqual(['', '']);
@@ -172,10 +238,22 @@ describe('Clash / mihomo YAML', () => {
   });
 
   it('reads JSON-syntax Clash config (valid YAML written as JSON)', () => {
-    const body = JSON.stringify({ 'mixed-port': 7890, proxies: [{ name: 'j', type: 'trojan', server: HOST, port: 443, password: 'p', sni: HOST }], rules: [] }, null, 2);
+    const body = JSON.stringify(
+      {
+        'mixed-port': 7890,
+        proxies: [{ name: 'j', type: 'trojan', server: HOST, port: 443, password: 'p', sni: HOST }],
+        rules: [],
+      },
+      null,
+      2,
+    );
     const r = parseSubscription(body);
     expect(r.container).toBe('clash');
-    expect(r.configs[0]?.config).toMatchObject({ protocol: 'trojan', name: 'j', tls: { enabled: true, serverName: HOST } });
+    expect(r.configs[0]?.config).toMatchObject({
+      protocol: 'trojan',
+      name: 'j',
+      tls: { enabled: true, serverName: HOST },
+    });
   });
 
   it('reads every document of a multi-document stream', () => {
@@ -189,7 +267,17 @@ describe('Clash / mihomo YAML', () => {
   });
 
   it('finds the proxies block in a CRLF body surrounded by other top-level keys', () => {
-    const body = ['port: 7890', 'proxies:', `  - {name: a, type: trojan, server: ${HOST}, port: 443, password: p}`, '', '  # comment', `  - {name: b, type: trojan, server: ${IP}, port: 443, password: p}`, 'rules:', '  - MATCH,DIRECT', ''].join('\r\n');
+    const body = [
+      'port: 7890',
+      'proxies:',
+      `  - {name: a, type: trojan, server: ${HOST}, port: 443, password: p}`,
+      '',
+      '  # comment',
+      `  - {name: b, type: trojan, server: ${IP}, port: 443, password: p}`,
+      'rules:',
+      '  - MATCH,DIRECT',
+      '',
+    ].join('\r\n');
     const r = parseSubscription(body);
     expect(r.container).toBe('clash');
     expect(r.configs.map((p) => [p.config.name, p.origin.line])).toEqual([
@@ -207,7 +295,9 @@ describe('Clash / mihomo YAML', () => {
       ].join('\n'),
     );
     expect(r.configs.map((p) => p.config.name)).toEqual(['good1', 'good2']);
-    expect(r.diagnostics).toMatchObject([{ code: 'INVALID_YAML', severity: 'error', line: 2, scheme: 'clash:vless' }]);
+    expect(r.diagnostics).toMatchObject([
+      { code: 'INVALID_YAML', severity: 'error', line: 2, scheme: 'clash:vless' },
+    ]);
   });
 
   it('stops a YAML alias bomb with a diagnostic instead of expanding it', () => {
@@ -225,13 +315,19 @@ describe('Clash / mihomo YAML', () => {
   });
 
   it('drops TLS details of an entry whose TLS is off, with a warning', () => {
-    const r = clash(`  - {name: p, type: vless, server: ${HOST}, port: 80, uuid: ${UUID}, tls: false, servername: ${HOST}, network: tcp}`);
+    const r = clash(
+      `  - {name: p, type: vless, server: ${HOST}, port: 80, uuid: ${UUID}, tls: false, servername: ${HOST}, network: tcp}`,
+    );
     expect(r.configs[0]?.config).toMatchObject({ tls: { enabled: false } });
-    expect(r.diagnostics).toMatchObject([{ code: 'DROPPED_FIELD', severity: 'warning', line: 1, scheme: 'clash:vless' }]);
+    expect(r.diagnostics).toMatchObject([
+      { code: 'DROPPED_FIELD', severity: 'warning', line: 1, scheme: 'clash:vless' },
+    ]);
   });
 
   it('reports a proxies entry without a server as MISSING_FIELD at its entry index', () => {
-    const r = clash(`  - {name: a, type: trojan, server: ${HOST}, port: 443, password: p}\n  - {name: b, type: trojan, port: 443, password: p}`);
+    const r = clash(
+      `  - {name: a, type: trojan, server: ${HOST}, port: 443, password: p}\n  - {name: b, type: trojan, port: 443, password: p}`,
+    );
     expect(r.configs).toHaveLength(1);
     expect(r.diagnostics).toMatchObject([{ code: 'MISSING_FIELD', line: 2, scheme: 'clash:trojan' }]);
   });

@@ -10,7 +10,13 @@ const corpusRoot = path.resolve(import.meta.dirname, '../../../../..', '../share
 /** What the YAML library yields for the same line with the options the Clash reader uses. */
 function library(line: string): unknown {
   try {
-    const v: unknown = parse(line, { schema: 'failsafe', customTags: ['null', 'merge'], merge: true, uniqueKeys: false, logLevel: 'silent' });
+    const v: unknown = parse(line, {
+      schema: 'failsafe',
+      customTags: ['null', 'merge'],
+      merge: true,
+      uniqueKeys: false,
+      logLevel: 'silent',
+    });
     return Array.isArray(v) ? v[0] : Symbol.for('not-a-sequence');
   } catch {
     return Symbol.for('error');
@@ -24,7 +30,11 @@ function corpusItemLines(): string[] {
     for (const commit of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory())) {
       const source = path.join(dir, commit.name, 'source', 'clash-meta-2.yaml');
       try {
-        out.push(...readFileSync(source, 'utf8').split('\n').filter((l) => /^\s*- \{/.test(l)));
+        out.push(
+          ...readFileSync(source, 'utf8')
+            .split('\n')
+            .filter((l) => /^\s*- \{/.test(l)),
+        );
       } catch {
         // this commit has no Clash file
       }
@@ -75,7 +85,38 @@ describe('fast flow-mapping reader', () => {
   });
 
   it('never disagrees with the library on generated flow mappings', () => {
-    const scalarText = fc.string({ unit: fc.constantFrom('a', 'b', '1', '0', ' ', ':', '#', '-', '/', '?', '=', '.', '@', '|', "'", '"', '\\', 'é', '🇺', ',', '[', '{', '}', ']', '~', '&', '*', '!') });
+    const scalarText = fc.string({
+      unit: fc.constantFrom(
+        'a',
+        'b',
+        '1',
+        '0',
+        ' ',
+        ':',
+        '#',
+        '-',
+        '/',
+        '?',
+        '=',
+        '.',
+        '@',
+        '|',
+        "'",
+        '"',
+        '\\',
+        'é',
+        '🇺',
+        ',',
+        '[',
+        '{',
+        '}',
+        ']',
+        '~',
+        '&',
+        '*',
+        '!',
+      ),
+    });
     const quoted = scalarText.map((s) => JSON.stringify(s));
     const single = scalarText.map((s) => `'${s.replace(/'/g, "''")}'`);
     const plain = scalarText.map((s) => s.trim());
@@ -86,10 +127,14 @@ describe('fast flow-mapping reader', () => {
         quoted,
         single,
         fc.array(tie('v'), { maxLength: 3 }).map((xs) => `[${xs.join(', ')}]`),
-        fc.array(fc.tuple(fc.oneof(plain, quoted), tie('v')), { maxLength: 3 }).map((ps) => `{${ps.map(([k, v]) => `${k}: ${v}`).join(', ')}}`),
+        fc
+          .array(fc.tuple(fc.oneof(plain, quoted), tie('v')), { maxLength: 3 })
+          .map((ps) => `{${ps.map(([k, v]) => `${k}: ${v}`).join(', ')}}`),
       ),
     })).v;
-    const line = fc.array(fc.tuple(fc.oneof(plain, quoted, single), value), { maxLength: 5 }).map((ps) => `  - {${ps.map(([k, v]) => `${k}: ${v}`).join(', ')}}`);
+    const line = fc
+      .array(fc.tuple(fc.oneof(plain, quoted, single), value), { maxLength: 5 })
+      .map((ps) => `  - {${ps.map(([k, v]) => `${k}: ${v}`).join(', ')}}`);
     fc.assert(
       fc.property(line, (l) => {
         const mine = parseFlowItem(l);

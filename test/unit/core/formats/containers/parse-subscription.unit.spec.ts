@@ -81,7 +81,11 @@ describe('parseSubscription', () => {
 
   it('skips unknown schemes and hiddify detour chains with a diagnostic naming the scheme (V57)', () => {
     const r = parseSubscription(
-      ['psiphon://auto/?region=AT#Psiphon_🇦🇹', 'socks://#Anonymous -> dnstt://?tunnel_per_resolver=4&resolver=auto&domain=rent.snapp.autos', TROJAN].join('\n'),
+      [
+        'psiphon://auto/?region=AT#Psiphon_🇦🇹',
+        'socks://#Anonymous -> dnstt://?tunnel_per_resolver=4&resolver=auto&domain=rent.snapp.autos',
+        TROJAN,
+      ].join('\n'),
     );
     expect(r.configs).toHaveLength(1);
     expect(r.diagnostics.map((d) => [d.code, d.line, d.scheme])).toEqual([
@@ -93,13 +97,20 @@ describe('parseSubscription', () => {
   it('splits links glued on one line and warns once for the line (V30)', () => {
     const glued = `trojan://a1@${HOST}:443?sni=${HOST}#@V2rayNG3trojan://a2@${IP}:1935?security=tls#@V2rayNG3trojan://a3@${IP}:80?security=none#x`;
     const r = parseSubscription(`${glued}\n${VLESS}`);
-    expect(r.configs.map((p) => [p.origin.line, (p.config as { password?: string }).password ?? p.config.protocol])).toEqual([
+    expect(
+      r.configs.map((p) => [
+        p.origin.line,
+        (p.config as { password?: string }).password ?? p.config.protocol,
+      ]),
+    ).toEqual([
       [1, 'a1'],
       [1, 'a2'],
       [1, 'a3'],
       [2, 'vless'],
     ]);
-    expect(r.diagnostics.filter((d) => d.code === 'GLUED_LINKS')).toMatchObject([{ severity: 'warning', line: 1, scheme: 'trojan' }]);
+    expect(r.diagnostics.filter((d) => d.code === 'GLUED_LINKS')).toMatchObject([
+      { severity: 'warning', line: 1, scheme: 'trojan' },
+    ]);
   });
 
   it('decodes base64 bodies: std or url-safe, padded or not, MIME-wrapped with CRLF, nested once', () => {
@@ -121,12 +132,32 @@ describe('parseSubscription', () => {
   });
 
   it('recognises empty bodies, HTML pages and bodies of unknown shape, never as configs', () => {
-    expect(parseSubscription('')).toMatchObject({ container: 'empty', configs: [], diagnostics: [{ code: 'EMPTY_BODY' }] });
-    expect(parseSubscription('\uFEFF  \n')).toMatchObject({ container: 'empty', diagnostics: [{ code: 'EMPTY_BODY' }] });
-    expect(parseSubscription('<!doctype html><title>404</title>')).toMatchObject({ container: 'html', configs: [], diagnostics: [{ code: 'HTML_BODY' }] });
-    expect(parseSubscription('hello world, no proxies')).toMatchObject({ container: 'unknown', diagnostics: [{ code: 'UNKNOWN_CONTAINER' }] });
-    expect(parseSubscription('{"a": 1}')).toMatchObject({ container: 'unknown', diagnostics: [{ code: 'UNKNOWN_CONTAINER' }] });
-    expect(parseSubscription('{"outbounds": [')).toMatchObject({ container: 'unknown', diagnostics: [{ code: 'INVALID_JSON' }] });
+    expect(parseSubscription('')).toMatchObject({
+      container: 'empty',
+      configs: [],
+      diagnostics: [{ code: 'EMPTY_BODY' }],
+    });
+    expect(parseSubscription('\uFEFF  \n')).toMatchObject({
+      container: 'empty',
+      diagnostics: [{ code: 'EMPTY_BODY' }],
+    });
+    expect(parseSubscription('<!doctype html><title>404</title>')).toMatchObject({
+      container: 'html',
+      configs: [],
+      diagnostics: [{ code: 'HTML_BODY' }],
+    });
+    expect(parseSubscription('hello world, no proxies')).toMatchObject({
+      container: 'unknown',
+      diagnostics: [{ code: 'UNKNOWN_CONTAINER' }],
+    });
+    expect(parseSubscription('{"a": 1}')).toMatchObject({
+      container: 'unknown',
+      diagnostics: [{ code: 'UNKNOWN_CONTAINER' }],
+    });
+    expect(parseSubscription('{"outbounds": [')).toMatchObject({
+      container: 'unknown',
+      diagnostics: [{ code: 'INVALID_JSON' }],
+    });
   });
 
   it('strips a UTF-8 BOM from byte and string bodies', () => {
@@ -139,7 +170,10 @@ describe('parseSubscription', () => {
   it('refuses a body larger than maxBytes with BODY_TOO_LARGE and reads nothing', () => {
     const r = parseSubscription(`${TROJAN}\n`.repeat(10), { maxBytes: 100 });
     expect(r).toMatchObject({ container: 'unknown', configs: [], diagnostics: [{ code: 'BODY_TOO_LARGE' }] });
-    expect(parseSubscription(new TextEncoder().encode(`${TROJAN}\n`.repeat(10)), { maxBytes: 100 }).diagnostics[0]?.code).toBe('BODY_TOO_LARGE');
+    expect(
+      parseSubscription(new TextEncoder().encode(`${TROJAN}\n`.repeat(10)), { maxBytes: 100 }).diagnostics[0]
+        ?.code,
+    ).toBe('BODY_TOO_LARGE');
   });
 
   it('stops at maxEntries and says so, keeping what was read', () => {
@@ -149,13 +183,21 @@ describe('parseSubscription', () => {
   });
 
   it('rejects overlong lines with LINE_TOO_LONG without reading them', () => {
-    const r = parseSubscription(`${TROJAN}\ntrojan://${'a'.repeat(200)}@${HOST}:443\n`, { maxLineLength: 150 });
+    const r = parseSubscription(`${TROJAN}\ntrojan://${'a'.repeat(200)}@${HOST}:443\n`, {
+      maxLineLength: 150,
+    });
     expect(r.configs).toHaveLength(1);
     expect(r.diagnostics).toMatchObject([{ code: 'LINE_TOO_LONG', line: 2 }]);
   });
 
   it('reads Quantumult X and Surge proxy lines pasted into a plain list', () => {
-    const r = parseSubscription([TROJAN, `trojan = ${HOST}:443, password=p, over-tls=true, tag=qx`, `sg = trojan, ${HOST}, 443, password=p`].join('\n'));
+    const r = parseSubscription(
+      [
+        TROJAN,
+        `trojan = ${HOST}:443, password=p, over-tls=true, tag=qx`,
+        `sg = trojan, ${HOST}, 443, password=p`,
+      ].join('\n'),
+    );
     expect(r.container).toBe('uri-list');
     expect(r.configs.map((p) => p.origin.from)).toEqual(['trojan', 'quantumult-x:trojan', 'surge:trojan']);
   });
@@ -166,7 +208,15 @@ describe('parseSubscription', () => {
   });
 
   it('never throws on hostile input', () => {
-    for (const body of ['\u0000'.repeat(100), '{'.repeat(10000), `proxies: ${'{'.repeat(10000)}`, '[Proxy]\n= , ,', 'vmess://', '://', '=====']) {
+    for (const body of [
+      '\u0000'.repeat(100),
+      '{'.repeat(10000),
+      `proxies: ${'{'.repeat(10000)}`,
+      '[Proxy]\n= , ,',
+      'vmess://',
+      '://',
+      '=====',
+    ]) {
       expect(() => parseSubscription(body)).not.toThrow();
     }
   });

@@ -3,15 +3,40 @@ import { parseSubscription } from '../../../../../services/core/formats/parse-su
 import { HOST, IP, PBK, UUID } from './fixtures.ts';
 
 const qxConf = (lines: readonly string[]): string =>
-  ['[general]', 'network_check_url=http://www.baidu.com/', '', '[filter_remote]', 'https://example.org/list.txt, tag=x, enabled=true', '', '[server_local]', ...lines, '', '[filter_local]', 'final, direct'].join('\n');
+  [
+    '[general]',
+    'network_check_url=http://www.baidu.com/',
+    '',
+    '[filter_remote]',
+    'https://example.org/list.txt, tag=x, enabled=true',
+    '',
+    '[server_local]',
+    ...lines,
+    '',
+    '[filter_local]',
+    'final, direct',
+  ].join('\n');
 
 describe('Quantumult X', () => {
   it('reads only [server_local] lines; https:// lines of other sections are not links', () => {
-    const r = parseSubscription(qxConf([`trojan = ${HOST}:443, password=p, over-tls=true, tls-host=, udp-relay=true, tls-verification=false, tag=🇩🇪 DE | 1`]));
+    const r = parseSubscription(
+      qxConf([
+        `trojan = ${HOST}:443, password=p, over-tls=true, tls-host=, udp-relay=true, tls-verification=false, tag=🇩🇪 DE | 1`,
+      ]),
+    );
     expect(r.container).toBe('quantumult-x');
     expect(r.diagnostics).toEqual([]);
     expect(r.configs.map((p) => [p.origin, p.config])).toMatchObject([
-      [{ line: 8, from: 'quantumult-x:trojan' }, { protocol: 'trojan', name: '🇩🇪 DE | 1', server: HOST, port: 443, tls: { enabled: true, insecure: true } }],
+      [
+        { line: 8, from: 'quantumult-x:trojan' },
+        {
+          protocol: 'trojan',
+          name: '🇩🇪 DE | 1',
+          server: HOST,
+          port: 443,
+          tls: { enabled: true, insecure: true },
+        },
+      ],
     ]);
   });
 
@@ -26,10 +51,32 @@ describe('Quantumult X', () => {
     );
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(r.configs.map((p) => p.config)).toMatchObject([
-      { protocol: 'vless', flow: 'xtls-rprx-vision', tls: { enabled: true, serverName: 'www.microsoft.com', reality: { publicKey: PBK, shortId: 'ff77' } }, transport: { type: 'tcp' } },
-      { protocol: 'vless', tls: { enabled: true, serverName: `cdn.${HOST}` }, transport: { type: 'ws', host: `cdn.${HOST}`, path: '/p', maxEarlyData: 2048 } },
-      { protocol: 'vmess', cipher: 'chacha20-poly1305', alterId: 0, tls: { enabled: false }, transport: { type: 'ws', host: HOST, path: '/' } },
-      { protocol: 'shadowsocksr', method: 'aes-256-cfb', protocolName: 'auth_aes128_md5', protocolParam: '1:ab', obfs: 'tls1.2_ticket_auth', obfsParam: `x.${HOST}` },
+      {
+        protocol: 'vless',
+        flow: 'xtls-rprx-vision',
+        tls: { enabled: true, serverName: 'www.microsoft.com', reality: { publicKey: PBK, shortId: 'ff77' } },
+        transport: { type: 'tcp' },
+      },
+      {
+        protocol: 'vless',
+        tls: { enabled: true, serverName: `cdn.${HOST}` },
+        transport: { type: 'ws', host: `cdn.${HOST}`, path: '/p', maxEarlyData: 2048 },
+      },
+      {
+        protocol: 'vmess',
+        cipher: 'chacha20-poly1305',
+        alterId: 0,
+        tls: { enabled: false },
+        transport: { type: 'ws', host: HOST, path: '/' },
+      },
+      {
+        protocol: 'shadowsocksr',
+        method: 'aes-256-cfb',
+        protocolName: 'auth_aes128_md5',
+        protocolParam: '1:ab',
+        obfs: 'tls1.2_ticket_auth',
+        obfsParam: `x.${HOST}`,
+      },
     ]);
   });
 
@@ -70,11 +117,30 @@ describe('Surge / Loon', () => {
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(r.nonProxyEntries).toEqual({ 'surge:direct': 1 });
     expect(r.configs.map((p) => p.config)).toMatchObject([
-      { protocol: 'shadowsocks', name: 'ss1', plugin: { name: 'obfs-local', opts: [['obfs', 'http'], ['obfs-host', 'bing.com']] } },
-      { protocol: 'vmess', alterId: 0, tls: { enabled: true, serverName: HOST }, transport: { type: 'ws', path: '/ws', host: `cdn.${HOST}` } },
+      {
+        protocol: 'shadowsocks',
+        name: 'ss1',
+        plugin: {
+          name: 'obfs-local',
+          opts: [
+            ['obfs', 'http'],
+            ['obfs-host', 'bing.com'],
+          ],
+        },
+      },
+      {
+        protocol: 'vmess',
+        alterId: 0,
+        tls: { enabled: true, serverName: HOST },
+        transport: { type: 'ws', path: '/ws', host: `cdn.${HOST}` },
+      },
       { protocol: 'vmess', alterId: 1, tls: { enabled: false } },
       { protocol: 'trojan', tls: { enabled: true, insecure: true } },
-      { protocol: 'hysteria2', ports: [{ from: 20000, to: 30000 }], obfs: { type: 'salamander', password: 'o' } },
+      {
+        protocol: 'hysteria2',
+        ports: [{ from: 20000, to: 30000 }],
+        obfs: { type: 'salamander', password: 'o' },
+      },
       { protocol: 'socks', username: 'u', password: 'p' },
     ]);
   });
@@ -92,8 +158,18 @@ describe('Surge / Loon', () => {
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(r.configs.map((p) => p.config)).toMatchObject([
       { protocol: 'shadowsocks', method: 'aes-256-gcm', password: 'pa ss' },
-      { protocol: 'vmess', uuid: UUID, cipher: 'auto', tls: { enabled: true, serverName: HOST }, transport: { type: 'ws', path: '/v', host: `cdn.${HOST}` } },
-      { protocol: 'vless', flow: 'xtls-rprx-vision', tls: { enabled: true, serverName: 'www.microsoft.com', reality: { publicKey: PBK, shortId: 'ab' } } },
+      {
+        protocol: 'vmess',
+        uuid: UUID,
+        cipher: 'auto',
+        tls: { enabled: true, serverName: HOST },
+        transport: { type: 'ws', path: '/v', host: `cdn.${HOST}` },
+      },
+      {
+        protocol: 'vless',
+        flow: 'xtls-rprx-vision',
+        tls: { enabled: true, serverName: 'www.microsoft.com', reality: { publicKey: PBK, shortId: 'ab' } },
+      },
       { protocol: 'shadowsocksr', protocolName: 'auth_aes128_md5', obfs: 'plain' },
     ]);
   });

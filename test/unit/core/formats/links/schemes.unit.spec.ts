@@ -8,13 +8,17 @@ const WG_KEY = 'bmXOC+F1FxEMF9dyiK2H5/1SUtzH0JuVo51h2wPfgyo=';
 
 describe('parseLink: scheme handling', () => {
   it('reports unknown and unsupported schemes with UNKNOWN_SCHEME and the scheme', () => {
-    expect(parse('foo://bar').diagnostics).toEqual([expect.objectContaining({ code: 'UNKNOWN_SCHEME', scheme: 'foo', message: 'unknown scheme foo://' })]);
+    expect(parse('foo://bar').diagnostics).toEqual([
+      expect.objectContaining({ code: 'UNKNOWN_SCHEME', scheme: 'foo', message: 'unknown scheme foo://' }),
+    ]);
     expect(parse('mieru://x@h.com:1').diagnostics[0]?.message).toBe('unsupported scheme mieru://');
   });
 
   it('reads schemes case-insensitively and reports diagnostics under the scheme as written', () => {
     expect(parse(`VLESS://${UUID}@h.com:443`).config?.protocol).toBe('vless');
-    expect(parse('HY2://p@10.0.0.1:443').diagnostics).toEqual([expect.objectContaining({ code: 'PRIVATE_ADDRESS', scheme: 'hy2' })]);
+    expect(parse('HY2://p@10.0.0.1:443').diagnostics).toEqual([
+      expect.objectContaining({ code: 'PRIVATE_ADDRESS', scheme: 'hy2' }),
+    ]);
   });
 
   it('rejects text that is not a link', () => {
@@ -40,7 +44,9 @@ describe('parseLink: scheme handling', () => {
 
 describe('vmess forms', () => {
   it('reads the Xray URL form with encryption as the cipher', () => {
-    const r = parse(`vmess://${UUID}@h.com:443?type=ws&path=%2Fws&host=cdn.com&security=tls&encryption=aes-128-gcm#n`);
+    const r = parse(
+      `vmess://${UUID}@h.com:443?type=ws&path=%2Fws&host=cdn.com&security=tls&encryption=aes-128-gcm#n`,
+    );
     expect(r.config).toEqual({
       protocol: 'vmess',
       name: 'n',
@@ -55,7 +61,9 @@ describe('vmess forms', () => {
   });
 
   it('reads the Shadowrocket form', () => {
-    const r = parse(`vmess://${b64(`auto:${UUID}@h.com:8443`)}?remarks=SR&obfs=websocket&path=/p&obfsParam=cdn.com&tls=1&peer=sni.com`);
+    const r = parse(
+      `vmess://${b64(`auto:${UUID}@h.com:8443`)}?remarks=SR&obfs=websocket&path=/p&obfsParam=cdn.com&tls=1&peer=sni.com`,
+    );
     expect(r.config).toMatchObject({
       name: 'SR',
       server: 'h.com',
@@ -74,22 +82,61 @@ describe('vmess forms', () => {
 
   it('rejects JSON without a server or with a non-numeric port', () => {
     expect(parse(`vmess://${b64(JSON.stringify({ port: 1, id: UUID }))}`).codes).toEqual(['MISSING_FIELD']);
-    expect(parse(`vmess://${b64(JSON.stringify({ add: 'h.com', port: 'x', id: UUID }))}`).codes).toEqual(['INVALID_PORT']);
+    expect(parse(`vmess://${b64(JSON.stringify({ add: 'h.com', port: 'x', id: UUID }))}`).codes).toEqual([
+      'INVALID_PORT',
+    ]);
     expect(parse('vmess://%%%').codes).toEqual(['INVALID_BASE64']);
   });
 
   it('fills SNI from the Host header when TLS is on without sni (v2rayN behaviour)', () => {
-    const json = JSON.stringify({ add: '1.2.3.4', port: 443, id: UUID, net: 'ws', host: 'cdn.com', tls: 'tls' });
-    expect(parse(`vmess://${b64(json)}`).config).toMatchObject({ tls: { enabled: true, serverName: 'cdn.com' } });
+    const json = JSON.stringify({
+      add: '1.2.3.4',
+      port: 443,
+      id: UUID,
+      net: 'ws',
+      host: 'cdn.com',
+      tls: 'tls',
+    });
+    expect(parse(`vmess://${b64(json)}`).config).toMatchObject({
+      tls: { enabled: true, serverName: 'cdn.com' },
+    });
   });
 
   it('reads grpc mode and authority, kcp seed and quic key from the JSON', () => {
-    const grpc = JSON.stringify({ add: 'h.com', port: 443, id: UUID, net: 'grpc', type: 'multi', path: 'svc', host: 'auth.com' });
-    expect(parse(`vmess://${b64(grpc)}`).config).toMatchObject({ transport: { type: 'grpc', serviceName: 'svc', mode: 'multi', authority: 'auth.com' } });
-    const kcp = JSON.stringify({ add: 'h.com', port: 443, id: UUID, net: 'kcp', type: 'wechat-video', path: 'seed1' });
-    expect(parse(`vmess://${b64(kcp)}`).config).toMatchObject({ transport: { type: 'kcp', headerType: 'wechat-video', seed: 'seed1' } });
-    const quic = JSON.stringify({ add: 'h.com', port: 443, id: UUID, net: 'quic', host: 'aes-128-gcm', path: 'k' });
-    expect(parse(`vmess://${b64(quic)}`).config).toMatchObject({ transport: { type: 'quic', security: 'aes-128-gcm', key: 'k' } });
+    const grpc = JSON.stringify({
+      add: 'h.com',
+      port: 443,
+      id: UUID,
+      net: 'grpc',
+      type: 'multi',
+      path: 'svc',
+      host: 'auth.com',
+    });
+    expect(parse(`vmess://${b64(grpc)}`).config).toMatchObject({
+      transport: { type: 'grpc', serviceName: 'svc', mode: 'multi', authority: 'auth.com' },
+    });
+    const kcp = JSON.stringify({
+      add: 'h.com',
+      port: 443,
+      id: UUID,
+      net: 'kcp',
+      type: 'wechat-video',
+      path: 'seed1',
+    });
+    expect(parse(`vmess://${b64(kcp)}`).config).toMatchObject({
+      transport: { type: 'kcp', headerType: 'wechat-video', seed: 'seed1' },
+    });
+    const quic = JSON.stringify({
+      add: 'h.com',
+      port: 443,
+      id: UUID,
+      net: 'quic',
+      host: 'aes-128-gcm',
+      path: 'k',
+    });
+    expect(parse(`vmess://${b64(quic)}`).config).toMatchObject({
+      transport: { type: 'quic', security: 'aes-128-gcm', key: 'k' },
+    });
   });
 });
 
@@ -100,14 +147,20 @@ describe('vless and trojan options', () => {
   });
 
   it('keeps spx, drops pqv and obsolete flows with warnings', () => {
-    const r = parse(`vless://${UUID}@h.com:443?security=reality&pbk=${PBK}&sid=ab&spx=%2Fcrawl&pqv=xyz&flow=xtls-rprx-direct`);
-    expect(r.config).toMatchObject({ tls: { reality: { publicKey: PBK, shortId: 'ab', spiderX: '/crawl' } } });
+    const r = parse(
+      `vless://${UUID}@h.com:443?security=reality&pbk=${PBK}&sid=ab&spx=%2Fcrawl&pqv=xyz&flow=xtls-rprx-direct`,
+    );
+    expect(r.config).toMatchObject({
+      tls: { reality: { publicKey: PBK, shortId: 'ab', spiderX: '/crawl' } },
+    });
     expect(r.config).not.toHaveProperty('flow');
     expect(r.codes).toEqual(['DROPPED_FIELD', 'DROPPED_FIELD']);
   });
 
   it('keeps an ML-KEM VLESS encryption verbatim and reads template junk as none', () => {
-    expect(parse(`vless://${UUID}@h.com:443?encryption=mlkem768x25519plus.native.0rtt.abc`).config).toMatchObject({ encryption: 'mlkem768x25519plus.native.0rtt.abc' });
+    expect(
+      parse(`vless://${UUID}@h.com:443?encryption=mlkem768x25519plus.native.0rtt.abc`).config,
+    ).toMatchObject({ encryption: 'mlkem768x25519plus.native.0rtt.abc' });
     const junk = parse(`vless://${UUID}@h.com:443?encryption=auto`);
     expect(junk.config).toMatchObject({ encryption: 'none' });
     expect(junk.codes).toEqual(['REPAIRED_VALUE']);
@@ -120,9 +173,15 @@ describe('vless and trojan options', () => {
   });
 
   it('reads httpupgrade, h2 host lists and early data given as a parameter', () => {
-    expect(parse(`vless://${UUID}@h.com:443?type=httpupgrade&path=/u&host=a.com`).config).toMatchObject({ transport: { type: 'httpupgrade', path: '/u', host: 'a.com' } });
-    expect(parse(`vless://${UUID}@h.com:443?type=h2&path=/h&host=a.com,b.com`).config).toMatchObject({ transport: { type: 'h2', path: '/h', host: ['a.com', 'b.com'] } });
-    expect(parse(`vless://${UUID}@h.com:443?type=ws&path=/w&ed=2048`).config).toMatchObject({ transport: { type: 'ws', path: '/w', maxEarlyData: 2048 } });
+    expect(parse(`vless://${UUID}@h.com:443?type=httpupgrade&path=/u&host=a.com`).config).toMatchObject({
+      transport: { type: 'httpupgrade', path: '/u', host: 'a.com' },
+    });
+    expect(parse(`vless://${UUID}@h.com:443?type=h2&path=/h&host=a.com,b.com`).config).toMatchObject({
+      transport: { type: 'h2', path: '/h', host: ['a.com', 'b.com'] },
+    });
+    expect(parse(`vless://${UUID}@h.com:443?type=ws&path=/w&ed=2048`).config).toMatchObject({
+      transport: { type: 'ws', path: '/w', maxEarlyData: 2048 },
+    });
   });
 
   it('defaults trojan to port 443 with TLS, reads legacy peer and Shadowrocket ws=1', () => {
@@ -140,8 +199,13 @@ describe('vless and trojan options', () => {
 
 describe('shadowsocks forms', () => {
   it('reads plain percent-encoded 2022 userinfo (SIP022 form)', () => {
-    const r = parse('ss://2022-blake3-aes-256-gcm:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D@h.com:8388#x');
-    expect(r.config).toMatchObject({ method: '2022-blake3-aes-256-gcm', password: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' });
+    const r = parse(
+      'ss://2022-blake3-aes-256-gcm:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D@h.com:8388#x',
+    );
+    expect(r.config).toMatchObject({
+      method: '2022-blake3-aes-256-gcm',
+      password: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+    });
     expect(r.codes).toEqual([]);
   });
 
@@ -149,7 +213,15 @@ describe('shadowsocks forms', () => {
     const plugin = encodeURIComponent('v2ray-plugin;mode=websocket;host=a.com;path=/p\\;q;tls');
     const r = parse(`ss://${b64('aes-256-gcm:pw')}@h.com:443/?plugin=${plugin}&uot=1`);
     expect(r.config).toMatchObject({
-      plugin: { name: 'v2ray-plugin', opts: [['mode', 'websocket'], ['host', 'a.com'], ['path', '/p;q'], ['tls', '']] },
+      plugin: {
+        name: 'v2ray-plugin',
+        opts: [
+          ['mode', 'websocket'],
+          ['host', 'a.com'],
+          ['path', '/p;q'],
+          ['tls', ''],
+        ],
+      },
       udpOverTcp: true,
     });
   });
@@ -157,7 +229,14 @@ describe('shadowsocks forms', () => {
   it('reads a Shadowrocket shadow-tls parameter as the shadow-tls plugin', () => {
     const st = b64(JSON.stringify({ host: 'cloud.com', password: 'x', version: '3' }));
     expect(parse(`ss://${b64('aes-128-gcm:pw')}@h.com:443?shadow-tls=${st}`).config).toMatchObject({
-      plugin: { name: 'shadow-tls', opts: [['host', 'cloud.com'], ['password', 'x'], ['version', '3']] },
+      plugin: {
+        name: 'shadow-tls',
+        opts: [
+          ['host', 'cloud.com'],
+          ['password', 'x'],
+          ['version', '3'],
+        ],
+      },
     });
   });
 
@@ -168,7 +247,11 @@ describe('shadowsocks forms', () => {
 
 describe('hysteria, tuic, wireguard', () => {
   it('reads hysteria v1 obfsParam as the obfs password, mport and a non-udp protocol', () => {
-    expect(parse('hysteria://h.com:443?auth=a&obfs=xplus&obfsParam=op&protocol=faketcp&mport=1000-2000&upmbps=10%20Mbps').config).toMatchObject({
+    expect(
+      parse(
+        'hysteria://h.com:443?auth=a&obfs=xplus&obfsParam=op&protocol=faketcp&mport=1000-2000&upmbps=10%20Mbps',
+      ).config,
+    ).toMatchObject({
       authStr: 'a',
       obfs: 'op',
       transportProtocol: 'faketcp',
@@ -189,7 +272,9 @@ describe('hysteria, tuic, wireguard', () => {
 
   it('rejects TUIC v4 token links and reads zero-RTT and disable_sni', () => {
     expect(parse('tuic://token@h.com:443').codes).toEqual(['MISSING_FIELD']);
-    expect(parse(`tuic://${UUID}:pw@h.com:443?reduce_rtt=1&disable_sni=1&congestion_control=new-reno`).config).toMatchObject({
+    expect(
+      parse(`tuic://${UUID}:pw@h.com:443?reduce_rtt=1&disable_sni=1&congestion_control=new-reno`).config,
+    ).toMatchObject({
       zeroRtt: true,
       congestionControl: 'new_reno',
       tls: { disableSni: true },
@@ -216,22 +301,45 @@ describe('socks, http, telegram, naive, anytls', () => {
   });
 
   it('reads https proxies with TLS and rejects http URLs that have a path', () => {
-    expect(parse('https://u:p@h.com').config).toMatchObject({ protocol: 'http', port: 443, username: 'u', password: 'p', tls: { enabled: true } });
+    expect(parse('https://u:p@h.com').config).toMatchObject({
+      protocol: 'http',
+      port: 443,
+      username: 'u',
+      password: 'p',
+      tls: { enabled: true },
+    });
     expect(parse('https://raw.githubusercontent.com/a/b/main/sub.txt').codes).toEqual(['UNSUPPORTED_ENTRY']);
   });
 
   it('reads Telegram socks links and reports MTProto links as unsupported', () => {
-    expect(parse('tg://socks?server=h.com&port=1080&user=u&pass=p').config).toMatchObject({ protocol: 'socks', server: 'h.com', port: 1080, username: 'u', password: 'p' });
-    expect(parse('https://t.me/socks?server=h.com&port=9050').config).toMatchObject({ protocol: 'socks', port: 9050 });
+    expect(parse('tg://socks?server=h.com&port=1080&user=u&pass=p').config).toMatchObject({
+      protocol: 'socks',
+      server: 'h.com',
+      port: 1080,
+      username: 'u',
+      password: 'p',
+    });
+    expect(parse('https://t.me/socks?server=h.com&port=9050').config).toMatchObject({
+      protocol: 'socks',
+      port: 9050,
+    });
     expect(parse('tg://proxy?server=h.com&port=443&secret=ee').codes).toEqual(['UNKNOWN_SCHEME']);
   });
 
   it('reads naive+quic as QUIC naive', () => {
-    expect(parse('naive+quic://u:p@h.com#q').config).toMatchObject({ protocol: 'naive', quic: true, port: 443, name: 'q' });
+    expect(parse('naive+quic://u:p@h.com#q').config).toMatchObject({
+      protocol: 'naive',
+      quic: true,
+      port: 443,
+      name: 'q',
+    });
   });
 
   it('reads anytls fingerprint and alpn', () => {
-    expect(parse('anytls://pw@h.com?fp=chrome&alpn=h2').config).toMatchObject({ port: 443, tls: { enabled: true, fingerprint: 'chrome', alpn: ['h2'] } });
+    expect(parse('anytls://pw@h.com?fp=chrome&alpn=h2').config).toMatchObject({
+      port: 443,
+      tls: { enabled: true, fingerprint: 'chrome', alpn: ['h2'] },
+    });
   });
 });
 
@@ -242,7 +350,9 @@ describe('credential splitting', () => {
   });
 
   it('keeps ALPN and uTLS fingerprint on https proxies', () => {
-    expect(parse('https://h.com?alpn=h2&fp=firefox').config).toMatchObject({ tls: { enabled: true, alpn: ['h2'], fingerprint: 'firefox' } });
+    expect(parse('https://h.com?alpn=h2&fp=firefox').config).toMatchObject({
+      tls: { enabled: true, alpn: ['h2'], fingerprint: 'firefox' },
+    });
   });
 
   it('decodes a percent-encoded vmess ps only when it hides non-ASCII text', () => {

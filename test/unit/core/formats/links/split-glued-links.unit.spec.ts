@@ -8,16 +8,28 @@ describe('splitGluedLinks', () => {
   });
 
   it('splits a link glued after a base64 body', () => {
-    expect(splitGluedLinks('vmess://eyJhIjoxfQ==vless://id@h.com:1#n')).toEqual(['vmess://eyJhIjoxfQ==', 'vless://id@h.com:1#n']);
+    expect(splitGluedLinks('vmess://eyJhIjoxfQ==vless://id@h.com:1#n')).toEqual([
+      'vmess://eyJhIjoxfQ==',
+      'vless://id@h.com:1#n',
+    ]);
   });
 
   it('splits inside a fragment, even right after letters (…#@V2rayNG3trojan://)', () => {
-    expect(splitGluedLinks('trojan://a@h.com:1#@V2rayNG3trojan://b@g.com:2#x')).toEqual(['trojan://a@h.com:1#@V2rayNG3', 'trojan://b@g.com:2#x']);
+    expect(splitGluedLinks('trojan://a@h.com:1#@V2rayNG3trojan://b@g.com:2#x')).toEqual([
+      'trojan://a@h.com:1#@V2rayNG3',
+      'trojan://b@g.com:2#x',
+    ]);
   });
 
   it('takes the longest scheme name (vless, not ss; hysteria2, not hysteria)', () => {
-    expect(splitGluedLinks('ss://YWVzOnA=@h.com:1#a vless://id@h.com:1')).toEqual(['ss://YWVzOnA=@h.com:1#a', 'vless://id@h.com:1']);
-    expect(splitGluedLinks('vless://id@h.com:1#a hysteria2://p@h.com:2')).toEqual(['vless://id@h.com:1#a', 'hysteria2://p@h.com:2']);
+    expect(splitGluedLinks('ss://YWVzOnA=@h.com:1#a vless://id@h.com:1')).toEqual([
+      'ss://YWVzOnA=@h.com:1#a',
+      'vless://id@h.com:1',
+    ]);
+    expect(splitGluedLinks('vless://id@h.com:1#a hysteria2://p@h.com:2')).toEqual([
+      'vless://id@h.com:1#a',
+      'hysteria2://p@h.com:2',
+    ]);
   });
 
   it('never splits at :// inside userinfo or the query', () => {
@@ -26,7 +38,10 @@ describe('splitGluedLinks', () => {
   });
 
   it('splits space- and pipe-separated lists', () => {
-    expect(splitGluedLinks('vless://a@h.com:1 | trojan://b@g.com:2')).toEqual(['vless://a@h.com:1', 'trojan://b@g.com:2']);
+    expect(splitGluedLinks('vless://a@h.com:1 | trojan://b@g.com:2')).toEqual([
+      'vless://a@h.com:1',
+      'trojan://b@g.com:2',
+    ]);
     expect(splitGluedLinks('ssr://AAAA ssr://BBBB')).toEqual(['ssr://AAAA', 'ssr://BBBB']);
   });
 

@@ -49,7 +49,9 @@ export function configOf(id: string, index = 0): ProxyConfig {
   const results = parseVector(id, index);
   const first = results[0];
   if (results.length !== 1 || first?.config === undefined) {
-    throw new Error(`${id}[${index}] did not yield exactly one config: ${JSON.stringify(results.map((r) => r.diagnostics))}`);
+    throw new Error(
+      `${id}[${index}] did not yield exactly one config: ${JSON.stringify(results.map((r) => r.diagnostics))}`,
+    );
   }
   return first.config;
 }

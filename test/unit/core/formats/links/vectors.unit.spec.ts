@@ -83,7 +83,11 @@ describe('vmess vectors', () => {
       alterId: 0,
       cipher: 'auto',
       tls: { enabled: false },
-      transport: { type: 'grpc', serviceName: 'Telegram@Rnrifci@Rnrifci@Rnrifci@Rnrifci@Rnrifci@Rnrifci@Rnrifci@Rnrifci@Rnrifci@Rnrifci' },
+      transport: {
+        type: 'grpc',
+        serviceName:
+          'Telegram@Rnrifci@Rnrifci@Rnrifci@Rnrifci@Rnrifci@Rnrifci@Rnrifci@Rnrifci@Rnrifci@Rnrifci',
+      },
     });
   });
 
@@ -133,7 +137,9 @@ describe('vmess vectors', () => {
   it('V10 rejects truncated vmess JSON instead of guessing', () => {
     const [r] = parseVector('V10');
     expect(r?.config).toBeUndefined();
-    expect(r?.diagnostics).toEqual([expect.objectContaining({ code: 'TRUNCATED_PAYLOAD', severity: 'error', line: 1, scheme: 'vmess' })]);
+    expect(r?.diagnostics).toEqual([
+      expect.objectContaining({ code: 'TRUNCATED_PAYLOAD', severity: 'error', line: 1, scheme: 'vmess' }),
+    ]);
   });
 
   it('V11 splits a vmess glued to a vless and reads both', () => {
@@ -266,7 +272,12 @@ describe('vless vectors', () => {
       port: 443,
       uuid: '06d07c05-4805-448a-818f-17e711698a69',
       encryption: 'none',
-      tls: { enabled: true, serverName: 'top2197697635.mwscdn.ru', alpn: ['h2', 'http/1.1'], fingerprint: 'chrome' },
+      tls: {
+        enabled: true,
+        serverName: 'top2197697635.mwscdn.ru',
+        alpn: ['h2', 'http/1.1'],
+        fingerprint: 'chrome',
+      },
       // mode=auto is the xhttp default: canonical form leaves it out.
       transport: { type: 'xhttp', host: 'top2197697635.mwscdn.ru', path: '/xhttppath' },
     });
@@ -348,7 +359,13 @@ describe('vless vectors', () => {
     expect(allowed?.codes).toEqual(['INVALID_UUID']);
     // The ss placeholder is syntactically fine: none:<junk> on 127.0.0.1.
     const [ss] = parseVector('V23', 2, true);
-    expect(ss?.config).toMatchObject({ protocol: 'shadowsocks', method: 'none', password: 'caaacbb-baca-aacb-abcd-cabbabbaaccc', server: '127.0.0.1', port: 1080 });
+    expect(ss?.config).toMatchObject({
+      protocol: 'shadowsocks',
+      method: 'none',
+      password: 'caaacbb-baca-aacb-abcd-cabbabbaaccc',
+      server: '127.0.0.1',
+      port: 1080,
+    });
   });
 });
 
@@ -398,7 +415,13 @@ describe('trojan vectors', () => {
       server: '188.114.97.6',
       port: 443,
       password: 'mitivpn',
-      tls: { enabled: true, serverName: 'cdn.linkman1.ir', alpn: ['http/1.1'], insecure: true, fingerprint: 'chrome' },
+      tls: {
+        enabled: true,
+        serverName: 'cdn.linkman1.ir',
+        alpn: ['http/1.1'],
+        insecure: true,
+        fingerprint: 'chrome',
+      },
       transport: {
         type: 'ws',
         host: 'cdn.linkman1.ir',
@@ -537,8 +560,20 @@ describe('shadowsocks vectors', () => {
   });
 
   it('V36 trims the space before # in the legacy and plain forms', () => {
-    expect(configOf('V36', 0)).toMatchObject({ server: '51.161.80.138', port: 27797, method: 'chacha20-ietf-poly1305', password: '9f99180fc9211c40', name: 'Delta-Kronecker' });
-    expect(configOf('V36', 1)).toMatchObject({ server: '82.38.31.61', port: 8080, method: 'chacha20-ietf-poly1305', password: 'oZIoA69Q8yhcQV8ka3Pa3A', name: 'Delta-Kronecker' });
+    expect(configOf('V36', 0)).toMatchObject({
+      server: '51.161.80.138',
+      port: 27797,
+      method: 'chacha20-ietf-poly1305',
+      password: '9f99180fc9211c40',
+      name: 'Delta-Kronecker',
+    });
+    expect(configOf('V36', 1)).toMatchObject({
+      server: '82.38.31.61',
+      port: 8080,
+      method: 'chacha20-ietf-poly1305',
+      password: 'oZIoA69Q8yhcQV8ka3Pa3A',
+      name: 'Delta-Kronecker',
+    });
   });
 
   it('V37 rejects a VLESS link published under ss:// as mislabeled', () => {
@@ -735,7 +770,11 @@ describe('anytls, socks, http and naive vectors', () => {
       server: '76842b4a-tb71c0-tgprfk-ddgs.losjan20.west.wctype.com',
       port: 8300,
       password: 'c870fe5a-0729-11f0-8cf9-f23c93136cb3',
-      tls: { enabled: true, serverName: '76842b4a-tb71c0-tgprfk-ddgs.losjan20.west.wctype.com', insecure: true },
+      tls: {
+        enabled: true,
+        serverName: '76842b4a-tb71c0-tgprfk-ddgs.losjan20.west.wctype.com',
+        insecure: true,
+      },
     });
     expect(r?.diagnostics).toEqual([]);
   });
@@ -760,7 +799,13 @@ describe('anytls, socks, http and naive vectors', () => {
   });
 
   it('V53 decodes a whole-authority base64 socks link before any host handling', () => {
-    expect(configOf('V53', 0)).toEqual({ protocol: 'socks', name: 'NL_speednode_0029', server: '5.255.99.75', port: 1080, version: '5' });
+    expect(configOf('V53', 0)).toEqual({
+      protocol: 'socks',
+      name: 'NL_speednode_0029',
+      server: '5.255.99.75',
+      port: 1080,
+      version: '5',
+    });
     expect(configOf('V53', 1)).toEqual({
       protocol: 'socks',
       name: 'CN_speednode_0034',
@@ -774,7 +819,13 @@ describe('anytls, socks, http and naive vectors', () => {
 
   it('V54 reads base64 http links with TLS off and flags port 443 as ambiguous', () => {
     const [a] = parseVector('V54', 0);
-    expect(a?.config).toEqual({ protocol: 'http', name: 'AU_speednode_0001', server: '103.62.50.130', port: 443, tls: { enabled: false } });
+    expect(a?.config).toEqual({
+      protocol: 'http',
+      name: 'AU_speednode_0001',
+      server: '103.62.50.130',
+      port: 443,
+      tls: { enabled: false },
+    });
     expect(a?.codes).toEqual(['AMBIGUOUS_VALUE']);
     expect(configOf('V54', 1)).toEqual({
       protocol: 'http',
@@ -824,7 +875,9 @@ describe('anytls, socks, http and naive vectors', () => {
 
   it('V57 reports psiphon as an unsupported scheme and a detour chain as unsupported', () => {
     const [psiphon] = parseVector('V57', 0);
-    expect(psiphon?.diagnostics).toEqual([expect.objectContaining({ code: 'UNKNOWN_SCHEME', scheme: 'psiphon', severity: 'error' })]);
+    expect(psiphon?.diagnostics).toEqual([
+      expect.objectContaining({ code: 'UNKNOWN_SCHEME', scheme: 'psiphon', severity: 'error' }),
+    ]);
     const chain = parseVector('V57', 1);
     expect(chain).toHaveLength(1);
     expect(chain[0]?.codes).toEqual(['UNSUPPORTED_ENTRY']);
