@@ -25,6 +25,8 @@ export interface PartitionLog {
   skipTo(offset: number): void;
   /** Drops the records below `offset` (at most up to the end): they are held elsewhere (embedded store). */
   dropBefore(offset: number): void;
+  /** Slots held in memory: live records plus emptied ones not squeezed out yet (tests, metrics). */
+  slots(): number;
 }
 
 export interface PartitionLogOptions {
@@ -36,37 +38,76 @@ export interface PartitionLogOptions {
 
 /**
  * An append-only partition. Compaction is immediate: appending a key empties the slot of its
- * previous record, so memory follows the number of live keys and a read from the beginning
- * yields the last value per key, at its original offset.
+ * previous record, so a read from the beginning yields the last value per key, at its original
+ * offset. Records sit in offset order in an array with their offsets beside them (offsets may
+ * have gaps); emptied slots are squeezed out once they outnumber the live ones, so memory
+ * follows the number of live records, not the number of offsets a long-running compacted topic
+ * has used.
  */
 export function createPartitionLog({
   compacted,
   retainRecords = Infinity,
 }: PartitionLogOptions): PartitionLog {
-  // slots[i] holds offset base + i; undefined marks a compacted or skipped offset.
-  let slots: (StoredRecord | undefined)[] = [];
-  let base = 0;
+  // records[i] is the record at offsets[i], or undefined once compaction or retention emptied it.
+  let records: (StoredRecord | undefined)[] = [];
+  let offsets: number[] = [];
+  /** Index of the first slot still held. */
+  let head = 0;
+  let holes = 0;
   let first = 0;
   let end = 0;
-  const lastSlotOfKey = new Map<string, number>();
+  const slotOfKey = new Map<string, number>();
 
-  const dropOldest = (): void => {
-    dropUpTo(end - retainRecords);
+  const squeeze = (): void => {
+    const keptRecords: StoredRecord[] = [];
+    const keptOffsets: number[] = [];
+    slotOfKey.clear();
+    for (let i = head; i < records.length; i += 1) {
+      const record = records[i];
+      if (record === undefined) continue;
+      if (compacted && record.key !== null) slotOfKey.set(record.key, keptRecords.length);
+      keptRecords.push(record);
+      keptOffsets.push(offsets[i] ?? record.offset);
+    }
+    records = keptRecords;
+    offsets = keptOffsets;
+    head = 0;
+    holes = 0;
+  };
+
+  const empty = (index: number): void => {
+    if (records[index] === undefined) return;
+    records[index] = undefined;
+    holes += 1;
   };
 
   const dropUpTo = (offset: number): void => {
-    while (first < Math.min(offset, end)) {
-      const record = slots[first - base];
-      if (record?.key != null && lastSlotOfKey.get(record.key) === record.offset)
-        lastSlotOfKey.delete(record.key);
-      slots[first - base] = undefined;
-      first += 1;
+    const target = Math.min(offset, end);
+    if (target <= first) return;
+    while (head < records.length && (offsets[head] ?? Infinity) < target) {
+      const record = records[head];
+      if (record !== undefined) {
+        if (record.key !== null && slotOfKey.get(record.key) === head) slotOfKey.delete(record.key);
+        records[head] = undefined;
+      } else {
+        holes -= 1;
+      }
+      head += 1;
     }
-    // Re-base once the dropped head is large, so the array does not grow forever.
-    if (first - base > 1024 && first - base > slots.length / 2) {
-      slots = slots.slice(first - base);
-      base = first;
+    first = target;
+    if (head > 1024 && head > records.length / 2) squeeze();
+  };
+
+  /** Index of the first slot whose offset is at or after `offset` (records.length when none is). */
+  const indexAtOrAfter = (offset: number): number => {
+    let lo = head;
+    let hi = records.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((offsets[mid] ?? Infinity) < offset) lo = mid + 1;
+      else hi = mid;
     }
+    return lo;
   };
 
   return {
@@ -75,24 +116,33 @@ export function createPartitionLog({
     append(record, offset = end) {
       if (offset < end) throw new RangeError(`offset ${offset} is below the end offset ${end}`);
       const stored: StoredRecord = { ...record, offset };
-      while (base + slots.length < offset) slots.push(undefined);
-      slots.push(stored);
+      const index = records.length;
+      records.push(stored);
+      offsets.push(offset);
       end = offset + 1;
       if (compacted && record.key !== null) {
-        const previous = lastSlotOfKey.get(record.key);
-        if (previous !== undefined) slots[previous - base] = undefined;
-        lastSlotOfKey.set(record.key, offset);
+        const previous = slotOfKey.get(record.key);
+        if (previous !== undefined) empty(previous);
+        slotOfKey.set(record.key, index);
       }
-      dropOldest();
+      dropUpTo(end - retainRecords);
+      if (holes > 1024 && holes > records.length - head - holes) squeeze();
       return offset;
     },
     read(from, max) {
       const out: StoredRecord[] = [];
-      for (let offset = Math.max(from, first); offset < end && out.length < max; offset += 1) {
-        const record = slots[offset - base];
+      for (let i = indexAtOrAfter(Math.max(from, first)); i < records.length && out.length < max; i += 1) {
+        const record = records[i];
         if (record !== undefined) out.push(record);
       }
       return out;
+    },
+    offsetForTimestamp(timestamp) {
+      for (let i = head; i < records.length; i += 1) {
+        const record = records[i];
+        if (record !== undefined && record.timestamp >= timestamp) return record.offset;
+      }
+      return end;
     },
     skipTo(offset) {
       if (offset > end) end = offset;
@@ -100,12 +150,6 @@ export function createPartitionLog({
     dropBefore(offset) {
       dropUpTo(offset);
     },
-    offsetForTimestamp(timestamp) {
-      for (let offset = first; offset < end; offset += 1) {
-        const record = slots[offset - base];
-        if (record !== undefined && record.timestamp >= timestamp) return offset;
-      }
-      return end;
-    },
+    slots: () => records.length - head,
   };
 }
