@@ -45,6 +45,7 @@ import {
 import { ensureTopics } from '../services/shared/kafka/topics.ts';
 import { defaultCodec } from '../services/shared/kafka/value-codec.ts';
 import { runSink } from '../services/sink/run-sink.ts';
+import { sinkEventTypes } from '../services/sink/sink-event-types.ts';
 import { createSinkMetrics } from '../services/sink/sink-metrics.ts';
 import { sinkRoutes } from '../services/sink/sink-routes.ts';
 import { componentEndpoints, envFilePath } from '../test/helpers/components.ts';
@@ -140,7 +141,12 @@ async function ingest(): Promise<void> {
     const eventLog = createKafkaEventLog({
       brokers: endpoints.kafkaBrokers,
       clientId: 'bench-sink',
-      codec: createAvroValueCodec({ eventCodec, specs, fallback: defaultCodec }),
+      // Decoded as the service decodes: writer schemas by id, the sink's reader schemas.
+      codec: createAvroValueCodec({
+        eventCodec: createEventCodec({ registry, registered: new Map(), types: sinkEventTypes() }),
+        specs,
+        fallback: defaultCodec,
+      }),
       consumer: { maxBytesPerPartition: 4 * 1024 * 1024 },
     });
     const sinkClient = createClickHouse({ mode: 'http', url: endpoints.clickhouseUrl, database }, quiet);

@@ -30,6 +30,7 @@ import { createMetricsRegistry } from '../shared/metrics/metrics-registry.ts';
 import { withRetry } from '../shared/runtime/retry.ts';
 import { stopOnSignals } from '../shared/runtime/shutdown.ts';
 import { runSink, SINK_INSERT_RETRY, SINK_NAME } from './run-sink.ts';
+import { sinkEventTypes } from './sink-event-types.ts';
 import { createSinkMetrics } from './sink-metrics.ts';
 import { parseSinkOptions } from './sink-options.ts';
 import { sinkGroup, sinkRoutes } from './sink-routes.ts';
@@ -102,8 +103,9 @@ const group = sinkGroup(options.group, topicOptions);
 const clientId = `${SINK_NAME}.${env.SUBMERGE_INSTANCE_ID}`;
 const registry = createSchemaRegistryClient({ url: registryUrl, clientId });
 const codec = createAvroValueCodec({
-  // Decoding needs only the writer schemas, fetched by id; the sink registers nothing.
-  eventCodec: createEventCodec({ registry, registered: new Map() }),
+  // Decoding needs only the writer schemas, fetched by id; the sink registers nothing, and its
+  // reader schemas skip what it does not store (bodies, observations' config JSON).
+  eventCodec: createEventCodec({ registry, registered: new Map(), types: sinkEventTypes() }),
   specs: routes.map((r) => r.spec),
   fallback: defaultCodec,
 });

@@ -4,6 +4,11 @@ import { createClickHouse } from '../../../services/shared/clickhouse/create-cli
 import { createAvroValueCodec } from '../../../services/shared/kafka/avro-value-codec.ts';
 import { createKafkaEventLog } from '../../../services/shared/kafka/kafka-event-log.ts';
 import { defaultCodec } from '../../../services/shared/kafka/value-codec.ts';
+import {
+  createEventCodec,
+  createSchemaRegistryClient,
+} from '../../../services/shared/kafka/schema-registry.ts';
+import { sinkEventTypes } from '../../../services/sink/sink-event-types.ts';
 import type { EventLog } from '../../../services/shared/runtime/event-log.ts';
 import { runSink } from '../../../services/sink/run-sink.ts';
 import type { RunSinkOptions, SinkRun } from '../../../services/sink/run-sink.ts';
@@ -41,7 +46,16 @@ export async function startSink(
   const log = createKafkaEventLog({
     brokers: fixture.brokers,
     clientId: 'submerge-test-sink',
-    codec: createAvroValueCodec({ eventCodec: fixture.codec, specs: fixture.specs, fallback: defaultCodec }),
+    // As the service decodes: writer schemas by id, the sink's reader schemas.
+    codec: createAvroValueCodec({
+      eventCodec: createEventCodec({
+        registry: createSchemaRegistryClient({ url: fixture.schemaRegistryUrl }),
+        registered: new Map(),
+        types: sinkEventTypes(),
+      }),
+      specs: fixture.specs,
+      fallback: defaultCodec,
+    }),
     consumer: TEST_CONSUMER,
   });
   const clickhouse = createClickHouse(
