@@ -19,6 +19,8 @@ CLASS[0x09] = 2;
 CLASS[0x0a] = 2;
 CLASS[0x0d] = 2;
 
+const NOT_ALPHABET = /[^A-Za-z0-9+/_-]/;
+
 export function isBase64Char(code: number): boolean {
   return code < 128 && CLASS[code] === 1;
 }
@@ -37,7 +39,10 @@ export function base64Payload(text: string): { payload: string; junkCut: boolean
   let clean = true;
   let end = text.length;
   let padStart = -1;
-  for (let i = 0; i < text.length; i++) {
+  // The alphabet run up to the first other character is found by the regex engine (several
+  // times faster than this loop on a ~500-character vmess payload); the loop takes it from there.
+  const first = text.search(NOT_ALPHABET);
+  for (let i = first === -1 ? text.length : first; i < text.length; i++) {
     const c = text.charCodeAt(i);
     const k = c < 128 ? CLASS[c] : 0;
     if (k === 1) continue;

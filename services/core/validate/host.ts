@@ -125,6 +125,9 @@ export function formatIpv6(groups: readonly number[]): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
 
+const PLAIN_DOMAIN = /^(?:[a-z0-9_-]{1,63}\.)*[a-z0-9_-]{1,63}$/;
+const NUMERIC_TOP_LABEL = /(?:^|\.)(?:[0-9]+|0x[0-9a-f]*)$/;
+
 const SCAN_INVALID = -1;
 const SCAN_OK = 0;
 const SCAN_UPPER = 1;
@@ -139,6 +142,9 @@ const SCAN_NON_ASCII = 2;
 function scanDomain(host: string): number {
   const n = host.length;
   if (n === 0 || n > MAX_HOST_LENGTH) return SCAN_INVALID;
+  // Fast path (the regex engine outruns the loop below): an already lower-case ASCII name
+  // with valid labels is OK unless its top label is numeric or hex.
+  if (PLAIN_DOMAIN.test(host)) return NUMERIC_TOP_LABEL.test(host) ? SCAN_INVALID : SCAN_OK;
   let result = SCAN_OK;
   let labelLen = 0;
   let allDigits = true;

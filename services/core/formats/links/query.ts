@@ -19,22 +19,31 @@ export interface QueryParams {
 /**
  * One bit per (first character + length) class of the keys present. Readers ask for ~35
  * keys per link and a link carries ~8, so most asks are misses: the bit test answers them
- * without a Map lookup.
+ * without a search.
  */
 function keyBit(key: string): number {
   return 1 << ((key.charCodeAt(0) + key.length) & 31);
 }
 
-// A class, not a closure factory: one is made per link on the hot path (see diagnostic-sink.ts).
+/**
+ * Keys and values in parallel arrays, searched linearly behind the bit mask. A link has a
+ * handful of parameters; building a Map for them (hashing every key, growing the table
+ * twice) cost more than the whole search. A class, not a closure factory: one is made per
+ * link on the hot path (see diagnostic-sink.ts).
+ */
 class Params implements QueryParams {
   constructor(
-    private readonly map: Map<string, string>,
+    private readonly names: readonly string[],
+    private readonly values: readonly string[],
     private readonly mask: number,
     readonly duplicates: readonly string[],
   ) {}
 
   private find(key: string): string | undefined {
-    return (this.mask & keyBit(key)) === 0 ? undefined : this.map.get(key);
+    if ((this.mask & keyBit(key)) === 0) return undefined;
+    const names = this.names;
+    for (let i = 0; i < names.length; i++) if (names[i] === key) return this.values[i];
+    return undefined;
   }
 
   // Positional alternatives instead of a rest array: this runs ~35 times per link.
@@ -58,16 +67,16 @@ class Params implements QueryParams {
   }
 
   has(key: string): boolean {
-    return (this.mask & keyBit(key)) !== 0 && this.map.has(key);
+    return this.find(key) !== undefined;
   }
 
   keys(): IterableIterator<string> {
-    return this.map.keys();
+    return this.names.values();
   }
 }
 
 const NO_DUPLICATES: readonly string[] = Object.freeze([]);
-const EMPTY: QueryParams = new Params(new Map(), 0, NO_DUPLICATES);
+const EMPTY: QueryParams = new Params([], [], 0, NO_DUPLICATES);
 
 /** Lower-case and trim a key, allocating only when it is not already in that form. */
 function normaliseKey(key: string): string {
@@ -80,7 +89,8 @@ function normaliseKey(key: string): string {
 
 export function parseQuery(query: string | undefined): QueryParams {
   if (query === undefined || query === '') return EMPTY;
-  const map = new Map<string, string>();
+  const names: string[] = [];
+  const values: string[] = [];
   let mask = 0;
   let duplicates: string[] | undefined;
   let start = 0;
@@ -102,17 +112,18 @@ export function parseQuery(query: string | undefined): QueryParams {
       key = normaliseKey(key);
       if (key !== '') {
         const bit = keyBit(key);
-        // A key whose bit is not set yet cannot be in the map: no lookup for the common case.
-        const prev = (mask & bit) === 0 ? undefined : map.get(key);
-        if (prev === undefined) {
-          map.set(key, value);
+        // First value wins; a key whose bit is not set yet cannot be there already.
+        const at = (mask & bit) === 0 ? -1 : names.indexOf(key);
+        if (at === -1) {
+          names.push(key);
+          values.push(value);
           mask |= bit;
-        } else if (prev !== value) (duplicates ??= []).push(key);
+        } else if (values[at] !== value) (duplicates ??= []).push(key);
       }
     }
     start = end + 1;
   }
-  return new Params(map, mask, duplicates ?? NO_DUPLICATES);
+  return new Params(names, values, mask, duplicates ?? NO_DUPLICATES);
 }
 
 /** Query-string booleans: `1`/`true`/`yes`/`on` are true; anything else (incl. `0`, '') is false. */
