@@ -66,60 +66,42 @@ LIMIT 100000`,
 }
 
 /**
- * Per source: distinct configs carried in the range and how many of them no other source
- * carried in the range (its unique contribution); every row also carries the number of
- * distinct configs in the range (one pass over config_sources_daily answers both).
+ * One pass over config_sources_daily answers both cross-source questions. Per source: distinct
+ * configs carried in the range, how many of them no other source carried (its unique
+ * contribution), and its `limit` strongest partners: the sources sharing most of its configs,
+ * with how many. Every row also carries the range's number of distinct configs.
+ *
+ * Mirror ratios (shared / the source's configs) rank a source's partners as their shared
+ * counts do, so the global top pairs are among the per-source tops; shapeOverview ranks them.
  */
-export function contributionQuery(request: OverviewRequest): BuiltQuery {
+export function sourceOverlapQuery(request: OverviewRequest): BuiltQuery {
   return {
     sql: `
-SELECT source_id, count() AS configs, countIf(carriers = 1) AS unique_configs, any(distinct_configs) AS distinct_configs
+SELECT
+    source_id,
+    configs,
+    unique_configs,
+    distinct_configs,
+    arraySlice(arraySort(p -> (-toInt64(p.2), p.1), arrayZip(partners.1, partners.2)), 1, {limit:UInt32}) AS partners
 FROM
 (
     SELECT
-        fingerprint,
-        groupUniqArray(toString(source_id)) AS carried_by,
-        length(carried_by) AS carriers,
-        count() OVER () AS distinct_configs
-    FROM config_sources_daily
-    WHERE ${DAYS_IN_RANGE}
-    GROUP BY fingerprint
-)
-ARRAY JOIN carried_by AS source_id
-GROUP BY source_id
-LIMIT 100000`,
-    params: rangeParams(request.range),
-  };
-}
-
-/**
- * Directed pairs (source, other): configs both carried in the range, and the share of the
- * source's configs that the other also carries. 1.0 means everything the source has, the other
- * has too: the source mirrors the other (or both mirror a third). One pass: the carriers of
- * each config, joined with themselves as arrays (no self-join of the table); a source's config
- * count is a window over the same rows.
- */
-export function mirrorsQuery(request: OverviewRequest): BuiltQuery {
-  return {
-    sql: `
-SELECT source, other, count() AS shared, any(configs) AS configs, shared / configs AS ratio
-FROM
-(
-    SELECT source, carried_by, count() OVER (PARTITION BY source) AS configs
+        source_id,
+        count() AS configs,
+        countIf(length(carried_by) = 1) AS unique_configs,
+        any(distinct_configs) AS distinct_configs,
+        sumMap(arrayFilter(s -> s != source_id, carried_by) AS others, arrayMap(s -> toUInt64(1), others)) AS partners
     FROM
     (
-        SELECT groupUniqArray(toString(source_id)) AS carried_by
+        SELECT groupUniqArray(toString(source_id)) AS carried_by, count() OVER () AS distinct_configs
         FROM config_sources_daily
         WHERE ${DAYS_IN_RANGE}
         GROUP BY fingerprint
     )
-    ARRAY JOIN carried_by AS source
+    ARRAY JOIN carried_by AS source_id
+    GROUP BY source_id
 )
-ARRAY JOIN carried_by AS other
-WHERE other != source
-GROUP BY source, other
-ORDER BY ratio DESC, shared DESC, source, other
-LIMIT {limit:UInt32}`,
+LIMIT 100000`,
     params: { ...rangeParams(request.range), limit: request.limit },
   };
 }
@@ -139,18 +121,13 @@ export interface OverviewRows {
     readonly failures: Num;
     readonly snapshots: Num;
   }[];
-  readonly contribution: readonly {
+  readonly overlap: readonly {
     readonly source_id: string;
     readonly configs: Num;
     readonly unique_configs: Num;
     readonly distinct_configs: Num;
-  }[];
-  readonly mirrors: readonly {
-    readonly source: string;
-    readonly other: string;
-    readonly shared: Num;
-    readonly configs: Num;
-    readonly ratio: Num;
+    /** [other source, configs shared], strongest first. */
+    readonly partners: readonly (readonly [string, Num])[];
   }[];
 }
 
@@ -225,7 +202,7 @@ export function shapeOverview(request: OverviewRequest, rows: OverviewRows): Ove
     activity.reduce((t, a) => t + pick(a), 0);
   const fetches = sum((a) => a.fetches);
   const failures = sum((a) => a.failures);
-  const configs = num(rows.contribution[0]?.distinct_configs);
+  const configs = num(rows.overlap[0]?.distinct_configs);
 
   const mix = new Map<number, { configs: number; protocols: Record<string, number> }>();
   for (const r of rows.protocols) {
@@ -252,7 +229,7 @@ export function shapeOverview(request: OverviewRequest, rows: OverviewRows): Ove
     (a, b) => a.successRate - b.successRate || b.fetches - a.fetches || byId(a, b),
   );
 
-  const contribution: SourceContribution[] = rows.contribution.map((r) => {
+  const contribution: SourceContribution[] = rows.overlap.map((r) => {
     const c = num(r.configs);
     const u = num(r.unique_configs);
     return { sourceId: r.source_id, configs: c, uniqueConfigs: u, duplicateRatio: c > 0 ? 1 - u / c : 0 };
@@ -284,12 +261,23 @@ export function shapeOverview(request: OverviewRequest, rows: OverviewRows): Ove
       .map(([t, v]) => ({ t: iso(t), configs: v.configs, protocols: v.protocols })),
     reliability: { top: best.slice(0, request.limit), bottom: worst.slice(0, request.limit) },
     uniqueContribution: { top: most.slice(0, request.limit), bottom: least.slice(0, request.limit) },
-    mirrors: rows.mirrors.map((m) => ({
-      sourceId: m.source,
-      otherId: m.other,
-      shared: num(m.shared),
-      configs: num(m.configs),
-      ratio: num(m.ratio),
-    })),
+    mirrors: rows.overlap
+      .flatMap((r) =>
+        r.partners.map(([otherId, shared]) => ({
+          sourceId: r.source_id,
+          otherId,
+          shared: num(shared),
+          configs: num(r.configs),
+          ratio: num(shared) / num(r.configs),
+        })),
+      )
+      .sort(
+        (a, b) =>
+          b.ratio - a.ratio ||
+          b.shared - a.shared ||
+          byId(a, b) ||
+          (a.otherId < b.otherId ? -1 : a.otherId > b.otherId ? 1 : 0),
+      )
+      .slice(0, request.limit),
   };
 }

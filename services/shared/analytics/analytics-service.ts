@@ -19,12 +19,11 @@ import {
 import type { ConfigHistory, ConfigHistoryRows } from '../../core/analytics/config-history.ts';
 import { exportHeaders, exportQuery, exportRequest } from '../../core/analytics/export-query.ts';
 import {
-  contributionQuery,
-  mirrorsQuery,
   overviewRequest,
   protocolMixQuery,
   shapeOverview,
   sourceActivityQuery,
+  sourceOverlapQuery,
 } from '../../core/analytics/overview.ts';
 import type { Overview, OverviewRows } from '../../core/analytics/overview.ts';
 import {
@@ -95,13 +94,12 @@ export function createAnalytics({
 
     async overview(input) {
       const request = overviewRequest(input, now());
-      const [activity, protocols, contribution, mirrors] = await Promise.all([
+      const [activity, protocols, overlap] = await Promise.all([
         runner.rows<OverviewRows['activity'][number]>(sourceActivityQuery(request)),
         runner.rows<OverviewRows['protocols'][number]>(protocolMixQuery(request)),
-        runner.rows<OverviewRows['contribution'][number]>(contributionQuery(request)),
-        runner.rows<OverviewRows['mirrors'][number]>(mirrorsQuery(request)),
+        runner.rows<OverviewRows['overlap'][number]>(sourceOverlapQuery(request)),
       ]);
-      return shapeOverview(request, { activity, protocols, contribution, mirrors });
+      return shapeOverview(request, { activity, protocols, overlap });
     },
 
     async exportData(input) {

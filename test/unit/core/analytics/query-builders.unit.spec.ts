@@ -14,11 +14,10 @@ import {
   exportRequest,
 } from '../../../../services/core/analytics/export-query.ts';
 import {
-  contributionQuery,
-  mirrorsQuery,
   overviewRequest,
   protocolMixQuery,
   sourceActivityQuery,
+  sourceOverlapQuery,
 } from '../../../../services/core/analytics/overview.ts';
 import {
   sourceDiagnosticsQuery,
@@ -49,8 +48,7 @@ function everyQuery(): BuiltQuery[] {
     configSeriesQuery(config, 'week'),
     sourceActivityQuery(overview),
     protocolMixQuery(overview),
-    contributionQuery(overview),
-    mirrorsQuery(overview),
+    sourceOverlapQuery(overview),
     ...(['fetches', 'snapshots', 'observations', 'source-hourly'] as const).map((dataset) =>
       exportQuery(exportRequest({ dataset, format: 'csv', source: HOSTILE, limit: 10 }, NOW)),
     ),

@@ -58,12 +58,38 @@ describe('analytics shaping', () => {
         // Only snapshots: active, but nothing to rank its reliability on.
         { source_id: 'e', fetches: '0', failures: '0', snapshots: '3' },
       ],
-      contribution: [
-        { source_id: 'a', configs: '3', unique_configs: '1', distinct_configs: '5' },
-        { source_id: 'b', configs: '4', unique_configs: '1', distinct_configs: '5' },
-        { source_id: 'c', configs: '2', unique_configs: '0', distinct_configs: '5' },
+      overlap: [
+        {
+          source_id: 'a',
+          configs: '3',
+          unique_configs: '1',
+          distinct_configs: '5',
+          partners: [
+            ['b', '2'],
+            ['c', '1'],
+          ],
+        },
+        {
+          source_id: 'b',
+          configs: '4',
+          unique_configs: '1',
+          distinct_configs: '5',
+          partners: [
+            ['a', '2'],
+            ['c', '2'],
+          ],
+        },
+        {
+          source_id: 'c',
+          configs: '2',
+          unique_configs: '0',
+          distinct_configs: '5',
+          partners: [
+            ['b', '2'],
+            ['a', '1'],
+          ],
+        },
       ],
-      mirrors: [],
     });
     expect(overview.reliability.top.map((s) => s.sourceId)).toEqual(['c', 'a']);
     expect(overview.reliability.bottom.map((s) => s.sourceId)).toEqual(['d', 'c']);
@@ -81,6 +107,11 @@ describe('analytics shaping', () => {
     });
     expect(overview.protocolMix).toEqual([
       { t: '1970-01-01T00:00:01.000Z', configs: 4, protocols: { vless: 3, ss: 1 } },
+    ]);
+    // Mirror pairs by ratio (shared / the source's configs), then shared, then ids; limit 2.
+    expect(overview.mirrors).toEqual([
+      { sourceId: 'c', otherId: 'b', shared: 2, configs: 2, ratio: 1 },
+      { sourceId: 'a', otherId: 'b', shared: 2, configs: 3, ratio: 2 / 3 },
     ]);
   });
 
