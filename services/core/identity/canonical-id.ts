@@ -25,8 +25,12 @@ export function canonicalXrayId(id: string): string {
 }
 
 /** Lower-case dashed form of a UUID written with or without dashes; undefined otherwise. */
+const LOWER_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export function canonicalUuid(text: string): string | undefined {
   if (text.length === 36) {
+    // Validated ids are lower-case already: recognised by regex, returned without a copy.
+    if (LOWER_UUID.test(text)) return text;
     let upper = false;
     for (let i = 0; i < 36; i++) {
       const c = text.charCodeAt(i);
@@ -34,7 +38,6 @@ export function canonicalUuid(text: string): string | undefined {
       if (dash ? c !== 0x2d : !isHex(c)) return undefined;
       if (c >= 0x41 && c <= 0x46) upper = true;
     }
-    // Validated ids are lower-case already: no copy.
     return upper ? text.toLowerCase() : text;
   }
   if (text.length === 32) {

@@ -28,16 +28,11 @@ export function normalizeHost(raw: string): string {
   return host;
 }
 
-/** Lower-case letters, digits, `-`, `_` and inner dots only: nothing the slow path would change. */
+/** Lower-case letters, digits, `-`, `_` and dots, not ending in a dot: nothing the slow path would change. */
+const PLAIN_NAME = /^[a-z0-9._-]*[a-z0-9_-]$/;
+
 function isPlainName(text: string): boolean {
-  const n = text.length;
-  if (n === 0 || text.charCodeAt(n - 1) === 0x2e) return false;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0x5f))
-      return false;
-  }
-  return true;
+  return PLAIN_NAME.test(text);
 }
 
 function isAscii(text: string): boolean {

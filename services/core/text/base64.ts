@@ -119,12 +119,11 @@ export function isStrictBase64(text: string): boolean {
   let n = text.length;
   while (n > 0 && text.charCodeAt(n - 1) === 0x3d) n -= 1;
   if (text.length - n > 2 || n === 0 || (n & 3) === 1) return false;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 128 || CLASS[c] !== 1) return false;
-  }
-  return true;
+  return STRICT_BASE64.test(text);
 }
+
+/** Alphabet characters then the padding (whose count is checked above). */
+const STRICT_BASE64 = /^[A-Za-z0-9+/_-]+=*$/;
 
 /** Decoded byte length of a strict base64 string, or -1 when it is not base64. */
 export function base64ByteLength(text: string): number {

@@ -126,7 +126,6 @@ export function formatIpv6(groups: readonly number[]): string {
 }
 
 const PLAIN_DOMAIN = /^(?:[a-z0-9_-]{1,63}\.)*[a-z0-9_-]{1,63}$/;
-const NUMERIC_TOP_LABEL = /(?:^|\.)(?:[0-9]+|0x[0-9a-f]*)$/;
 
 const SCAN_INVALID = -1;
 const SCAN_OK = 0;
@@ -143,8 +142,12 @@ function scanDomain(host: string): number {
   const n = host.length;
   if (n === 0 || n > MAX_HOST_LENGTH) return SCAN_INVALID;
   // Fast path (the regex engine outruns the loop below): an already lower-case ASCII name
-  // with valid labels is OK unless its top label is numeric or hex.
-  if (PLAIN_DOMAIN.test(host)) return NUMERIC_TOP_LABEL.test(host) ? SCAN_INVALID : SCAN_OK;
+  // with valid labels whose top label starts with a non-digit (so it can be neither numeric
+  // nor 0x-hex) is OK; anything else takes the loop.
+  if (PLAIN_DOMAIN.test(host)) {
+    const top = host.charCodeAt(host.lastIndexOf('.') + 1);
+    if (top < 0x30 || top > 0x39) return SCAN_OK;
+  }
   let result = SCAN_OK;
   let labelLen = 0;
   let allDigits = true;

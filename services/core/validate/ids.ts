@@ -8,8 +8,11 @@ const LOWER_UUID = 1;
 const UPPER_UUID = 2;
 
 /** NOT_UUID, LOWER_UUID (already canonical) or UPPER_UUID (some A-F). */
+const LOWER_UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 function uuidCase(text: string): number {
   if (text.length !== 36) return NOT_UUID;
+  if (LOWER_UUID_TEXT.test(text)) return LOWER_UUID;
   let result = LOWER_UUID;
   for (let i = 0; i < 36; i++) {
     const c = text.charCodeAt(i);

@@ -38,7 +38,8 @@ function scanBase64(text: string, build: boolean): string | undefined {
   // The regex engine scans several times faster than a charCodeAt loop; without spaces the
   // line-edge rule below has nothing to check, and the compact text is the text minus breaks.
   if (PLAIN_BASE64.test(text)) {
-    const compact = text.indexOf('\n') === -1 && text.indexOf('\r') === -1 ? text : text.replace(/[\r\n]+/g, '');
+    const compact =
+      text.indexOf('\n') === -1 && text.indexOf('\r') === -1 ? text : text.replace(/[\r\n]+/g, '');
     let padding = 0;
     for (let i = compact.indexOf('='); i !== -1; i = compact.indexOf('=', i + 1)) padding++;
     const data = compact.length - padding;

@@ -144,7 +144,11 @@ export interface DecodedPath {
  * and has no raw `/`, the generator encoded twice (v2rayN decodes twice): decode again.
  */
 export function decodeTwiceIfNeeded(decodedOnce: string): DecodedPath {
-  if (decodedOnce.indexOf('%') !== -1 && decodedOnce.indexOf('/') === -1 && looksPercentEncoded(decodedOnce)) {
+  if (
+    decodedOnce.indexOf('%') !== -1 &&
+    decodedOnce.indexOf('/') === -1 &&
+    looksPercentEncoded(decodedOnce)
+  ) {
     return { value: percentDecode(decodedOnce), doubleEncoded: true };
   }
   return { value: decodedOnce, doubleEncoded: false };
