@@ -12,20 +12,34 @@ import type { Obj } from './values.ts';
 import { arr, bool, compact, int, mbps, obj, positive, seconds, str, strList, strOf } from './values.ts';
 
 /** Clash/mihomo proxy types that are not proxies in the model (mihomo-only protocols). */
-const UNSUPPORTED_TYPES = new Set(['mieru', 'snell', 'ssh', 'masque', 'openvpn', 'tailscale', 'sudoku', 'trusttunnel', 'direct', 'dns', 'reject']);
+const UNSUPPORTED_TYPES = new Set([
+  'mieru',
+  'snell',
+  'ssh',
+  'masque',
+  'openvpn',
+  'tailscale',
+  'sudoku',
+  'trusttunnel',
+  'direct',
+  'dns',
+  'reject',
+]);
 
 /** One entry of Clash/mihomo `proxies` (formats.md §3.3, incl. legacy keys) into the model. */
 export function readClashEntry(p: Obj): EntryOutcome {
   const type = (str(p['type']) ?? '').toLowerCase();
   if (type === '') return rejected(DIAGNOSTIC_CODES.missingField, 'proxy has no type');
-  if (UNSUPPORTED_TYPES.has(type)) return rejected(DIAGNOSTIC_CODES.unsupportedEntry, `proxy type ${type} is not supported`);
+  if (UNSUPPORTED_TYPES.has(type))
+    return rejected(DIAGNOSTIC_CODES.unsupportedEntry, `proxy type ${type} is not supported`);
   const server = str(p['server']);
   const port = int(p['port']);
   const name = str(p['name']) ?? '';
   const warnings: Diagnostic[] = [];
   if (type === 'wireguard' && server === undefined) return readWireguard(p, name, warnings);
   if (server === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'proxy has no server');
-  if (port === undefined) return rejected(DIAGNOSTIC_CODES.invalidPort, `port ${String(p['port'])} is not a number`);
+  if (port === undefined)
+    return rejected(DIAGNOSTIC_CODES.invalidPort, `port ${String(p['port'])} is not a number`);
   const base = { name, server, port };
 
   switch (type) {
@@ -53,7 +67,12 @@ export function readClashEntry(p: Obj): EntryOutcome {
       const password = str(p['password']);
       const protocolName = str(p['protocol']);
       const obfs = str(p['obfs']);
-      if (method === undefined || password === undefined || protocolName === undefined || obfs === undefined) {
+      if (
+        method === undefined ||
+        password === undefined ||
+        protocolName === undefined ||
+        obfs === undefined
+      ) {
         return rejected(DIAGNOSTIC_CODES.missingField, 'ssr proxy needs cipher, password, protocol and obfs');
       }
       return accepted(
@@ -78,7 +97,8 @@ export function readClashEntry(p: Obj): EntryOutcome {
       const tls = clashTls(p, type === 'trojan' ? true : (bool(p['tls']) ?? false), warnings);
       if (type === 'trojan') {
         const password = str(p['password']);
-        if (password === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'trojan proxy has no password');
+        if (password === undefined)
+          return rejected(DIAGNOSTIC_CODES.missingField, 'trojan proxy has no password');
         return accepted({ protocol: 'trojan', ...base, password, tls, transport }, warnings);
       }
       const uuid = str(p['uuid']);
@@ -159,7 +179,8 @@ export function readClashEntry(p: Obj): EntryOutcome {
     case 'tuic': {
       const uuid = str(p['uuid']);
       if (uuid === undefined) {
-        if (str(p['token']) !== undefined) return rejected(DIAGNOSTIC_CODES.unsupportedEntry, 'TUIC v4 (token) is not supported');
+        if (str(p['token']) !== undefined)
+          return rejected(DIAGNOSTIC_CODES.unsupportedEntry, 'TUIC v4 (token) is not supported');
         return rejected(DIAGNOSTIC_CODES.missingField, 'tuic proxy needs a uuid');
       }
       // As in `tuic://uuid:@host`, an empty password is a password.
@@ -183,7 +204,8 @@ export function readClashEntry(p: Obj): EntryOutcome {
       return readWireguard(p, name, warnings);
     case 'anytls': {
       const password = str(p['password']);
-      if (password === undefined) return rejected(DIAGNOSTIC_CODES.missingField, 'anytls proxy has no password');
+      if (password === undefined)
+        return rejected(DIAGNOSTIC_CODES.missingField, 'anytls proxy has no password');
       return accepted({ protocol: 'anytls', ...base, password, tls: clashTls(p, true, warnings) }, warnings);
     }
     case 'socks5':
@@ -227,20 +249,43 @@ function ssPlugin(p: Obj): ShadowsocksPlugin | undefined {
     // Legacy Clash wrote simple-obfs as top-level `obfs` / `obfs-host`.
     const legacy = str(p['obfs']);
     if (legacy === undefined) return undefined;
-    return { name: 'obfs-local', opts: pairs([['obfs', legacy], ['obfs-host', str(p['obfs-host'])]]) };
+    return {
+      name: 'obfs-local',
+      opts: pairs([
+        ['obfs', legacy],
+        ['obfs-host', str(p['obfs-host'])],
+      ]),
+    };
   }
   const n = name.toLowerCase();
   if (n === 'obfs' || n === 'simple-obfs' || n === 'obfs-local') {
-    return { name: 'obfs-local', opts: pairs([['obfs', str(opts['mode'])], ['obfs-host', str(opts['host'])]]) };
+    return {
+      name: 'obfs-local',
+      opts: pairs([
+        ['obfs', str(opts['mode'])],
+        ['obfs-host', str(opts['host'])],
+      ]),
+    };
   }
   if (n === 'v2ray-plugin') {
-    const list = pairs([['mode', str(opts['mode']) ?? 'websocket'], ['host', str(opts['host'])], ['path', str(opts['path'])]]);
+    const list = pairs([
+      ['mode', str(opts['mode']) ?? 'websocket'],
+      ['host', str(opts['host'])],
+      ['path', str(opts['path'])],
+    ]);
     if (bool(opts['tls']) === true) list.push(['tls', '']);
     if (bool(opts['mux']) === true) list.push(['mux', '1']);
     return { name: 'v2ray-plugin', opts: list };
   }
   if (n === 'shadow-tls') {
-    return { name: 'shadow-tls', opts: pairs([['host', str(opts['host'])], ['password', str(opts['password'])], ['version', str(opts['version'])]]) };
+    return {
+      name: 'shadow-tls',
+      opts: pairs([
+        ['host', str(opts['host'])],
+        ['password', str(opts['password'])],
+        ['version', str(opts['version'])],
+      ]),
+    };
   }
   const list: [string, string][] = [];
   for (const [k, v] of Object.entries(opts)) {
@@ -280,9 +325,13 @@ function clashTls(p: Obj, enabled: boolean, warnings: Diagnostic[]): TlsSettings
 /** Drops TLS details of a config whose TLS is off, with a warning (model: tls.ts). */
 export function tlsOff(settings: TlsSettings, warnings: Diagnostic[]): TlsSettings {
   if (settings.enabled) return settings;
-  const dropped = Object.keys(settings).filter((k) => k !== 'enabled' && !(k === 'insecure' && settings.insecure === false));
+  const dropped = Object.keys(settings).filter(
+    (k) => k !== 'enabled' && !(k === 'insecure' && settings.insecure === false),
+  );
   if (dropped.length > 0) {
-    warnings.push(problem(DIAGNOSTIC_CODES.droppedField, `TLS is off; dropped ${dropped.join(', ')}`, 'warning'));
+    warnings.push(
+      problem(DIAGNOSTIC_CODES.droppedField, `TLS is off; dropped ${dropped.join(', ')}`, 'warning'),
+    );
   }
   return { enabled: false };
 }
@@ -309,7 +358,8 @@ function clashTransport(p: Obj, warnings: Diagnostic[]): Transport | string {
         host,
         path: split.path,
         maxEarlyData,
-        earlyDataHeaderName: maxEarlyData === undefined ? undefined : (headerName ?? 'Sec-WebSocket-Protocol'),
+        earlyDataHeaderName:
+          maxEarlyData === undefined ? undefined : (headerName ?? 'Sec-WebSocket-Protocol'),
       });
     }
     case 'http': {
@@ -341,14 +391,26 @@ function clashTransport(p: Obj, warnings: Diagnostic[]): Transport | string {
       const o = obj(p['xhttp-opts']) ?? {};
       const { extra, dropped } = xhttpExtraFromClash(o);
       if (dropped.length > 0) {
-        warnings.push(problem(DIAGNOSTIC_CODES.droppedField, `xhttp-opts ${dropped.join(', ')} not kept`, 'warning'));
+        warnings.push(
+          problem(DIAGNOSTIC_CODES.droppedField, `xhttp-opts ${dropped.join(', ')} not kept`, 'warning'),
+        );
       }
-      return compact({ type: 'xhttp' as const, host: str(o['host']), path: str(o['path']) ?? '/', mode: str(o['mode']), extra });
+      return compact({
+        type: 'xhttp' as const,
+        host: str(o['host']),
+        path: str(o['path']) ?? '/',
+        mode: str(o['mode']),
+        extra,
+      });
     }
     case 'mkcp':
     case 'kcp': {
       const o = obj(p['mkcp-opts']) ?? obj(p['kcp-opts']) ?? {};
-      return compact({ type: 'kcp' as const, headerType: str(o['header-type'] ?? o['header']), seed: str(o['seed']) });
+      return compact({
+        type: 'kcp' as const,
+        headerType: str(o['header-type'] ?? o['header']),
+        seed: str(o['seed']),
+      });
     }
     case 'quic':
       return { type: 'quic' };
@@ -426,4 +488,3 @@ export function reservedBytes(value: unknown): readonly [number, number, number]
   }
   return undefined;
 }
-

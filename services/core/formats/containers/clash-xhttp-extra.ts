@@ -57,8 +57,10 @@ export function xhttpExtraFromClash(opts: Obj): XhttpExtra {
     const rangeKey = RANGE_KEYS[key];
     const stringKey = STRING_KEYS[key];
     const booleanKey = BOOLEAN_KEYS[key];
-    if (rangeKey !== undefined && str(value) !== undefined) extra[rangeKey] = rangeValue(str(value) as string);
-    else if (stringKey !== undefined && (value === '' || str(value) !== undefined)) extra[stringKey] = str(value) ?? '';
+    if (rangeKey !== undefined && str(value) !== undefined)
+      extra[rangeKey] = rangeValue(str(value) as string);
+    else if (stringKey !== undefined && (value === '' || str(value) !== undefined))
+      extra[stringKey] = str(value) ?? '';
     else if (booleanKey !== undefined && bool(value) !== undefined) extra[booleanKey] = bool(value);
     else if (key === 'headers' && isObj(value)) extra['headers'] = stringMap(value);
     else if (key === 'reuse-settings' && isObj(value)) extra['xmux'] = reuse(value, dropped);
