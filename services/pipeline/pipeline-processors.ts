@@ -23,10 +23,12 @@ export function pipelineProcessor(
 
 /**
  * Input records per transaction. A fetch event fans out to one observation per config (tens of
- * thousands for a big source), so the parser commits a few fetches at a time; an observation
- * yields at most one current event, so the merger takes large chunks.
+ * thousands for a big source), and read_committed readers see none of a transaction's records
+ * before its commit, so the parser commits every couple of fetches and the merger works on one
+ * while the parser parses the next; an observation yields at most one current event, so the
+ * merger takes large chunks.
  */
-export const DEFAULT_BATCH_RECORDS: Readonly<Record<ProcessorKind, number>> = { parser: 8, merger: 2000 };
+export const DEFAULT_BATCH_RECORDS: Readonly<Record<ProcessorKind, number>> = { parser: 2, merger: 2000 };
 
 export interface StartOptions {
   readonly log: EventLog;

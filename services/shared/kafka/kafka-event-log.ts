@@ -26,6 +26,7 @@ import {
 import type { Logger } from '../logger.ts';
 import { coPartitionedAssigner } from './co-partitioned-assigner.ts';
 import { kafkajsLogCreator } from './kafkajs-logger.ts';
+import { partitionForKey } from '../bus/partition-for-key.ts';
 import { defaultCodec } from './value-codec.ts';
 import type { ValueCodec } from './value-codec.ts';
 
@@ -170,11 +171,29 @@ export function createKafkaEventLog({
     };
   };
 
+  // Partition counts never change for a topic (a new count means a new topic), so they are cached.
+  const partitionCounts = new Map<string, Promise<number>>();
+  const partitionsOf = (topic: string): Promise<number> => {
+    let count = partitionCounts.get(topic);
+    if (count === undefined) {
+      count = countPartitions(topic);
+      count.catch(() => partitionCounts.delete(topic));
+      partitionCounts.set(topic, count);
+    }
+    return count;
+  };
+
   const toTopicMessages = async (records: readonly OutgoingRecord[]): Promise<TopicMessages[]> => {
     const byTopic = new Map<string, Message[]>();
     for (const record of records) {
       const list = byTopic.get(record.topic) ?? [];
-      list.push(await encode(record));
+      const message = await encode(record);
+      // The partition kafkajs' default partitioner would pick (murmur2 of the key), decided here
+      // so requests can be sized per partition batch, and without kafkajs' slow Long arithmetic.
+      if (message.partition === undefined && record.key !== null) {
+        message.partition = partitionForKey(record.key, await partitionsOf(record.topic));
+      }
+      list.push(message);
       byTopic.set(record.topic, list);
     }
     return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
@@ -220,6 +239,18 @@ export function createKafkaEventLog({
     const offsets = await topicOffsets(client, topic);
     return new Map(offsets.map((o) => [o.partition, o.high]));
   };
+
+  async function countPartitions(topic: string): Promise<number> {
+    const client = await adminClient();
+    try {
+      const { topics } = await client.fetchTopicMetadata({ topics: [topic] });
+      const count = topics[0]?.partitions.length ?? 0;
+      if (count === 0) throw new Error('no partitions');
+      return count;
+    } catch (cause) {
+      throw new RuntimeError(RUNTIME_ERROR_CODES.unknownTopic, `topic ${topic} does not exist`, { cause });
+    }
+  }
 
   const consume = async (options: ConsumeOptions): Promise<Subscription> => {
     const consumer = kafka.consumer({
@@ -516,29 +547,46 @@ export function createKafkaEventLog({
   };
 }
 
-/** Bytes per produce request; under the broker's default message.max.bytes (1 MiB) with room for overhead. */
-const MAX_REQUEST_BYTES = 768 * 1024;
+/**
+ * Bytes per partition batch: kafkajs sends a partition's messages of one request as one record
+ * batch, and the broker refuses a batch over message.max.bytes (1 MiB by default).
+ */
+const MAX_BATCH_BYTES = 768 * 1024;
+/** Bytes per produce request, all partitions together: few round trips, far under socket.request.max.bytes. */
+const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+/** kafkajs groups a request's messages per partition by copying the partition's list for each message (quadratic). */
+const MAX_BATCH_MESSAGES = 256;
 
 /**
- * Splits messages into requests of at most MAX_REQUEST_BYTES (a bigger single message goes
- * alone: its topic allows it), keeping each partition's order.
+ * Splits messages into requests whose partition batches stay under MAX_BATCH_BYTES (a bigger
+ * single message goes alone: its topic allows it) and whose total stays under
+ * MAX_REQUEST_BYTES, keeping each partition's order. Messages without a partition (no key) may
+ * all land on one partition, so they share one budget per topic.
  */
 function splitBySize(topicMessages: readonly TopicMessages[]): TopicMessages[][] {
   const requests: TopicMessages[][] = [];
   let current = new Map<string, Message[]>();
+  let batches = new Map<string, { bytes: number; messages: number }>();
   let size = 0;
   const flush = (): void => {
     if (current.size > 0) requests.push([...current].map(([topic, messages]) => ({ topic, messages })));
     current = new Map();
+    batches = new Map();
     size = 0;
   };
   for (const { topic, messages } of topicMessages) {
     for (const message of messages) {
       const bytes = messageBytes(message);
-      if (size > 0 && size + bytes > MAX_REQUEST_BYTES) flush();
+      const batch = `${topic}\u0000${message.partition ?? 'any'}`;
+      const held = batches.get(batch) ?? { bytes: 0, messages: 0 };
+      const full =
+        held.bytes + bytes > MAX_BATCH_BYTES || held.messages >= MAX_BATCH_MESSAGES || size + bytes > MAX_REQUEST_BYTES;
+      if (size > 0 && full) flush();
       const list = current.get(topic) ?? [];
       list.push(message);
       current.set(topic, list);
+      const now = batches.get(batch) ?? { bytes: 0, messages: 0 };
+      batches.set(batch, { bytes: now.bytes + bytes, messages: now.messages + 1 });
       size += bytes;
     }
   }

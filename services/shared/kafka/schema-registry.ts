@@ -116,6 +116,7 @@ export function createEventCodec({
   readonly types?: EventTypes;
 }): EventCodec {
   const resolvers = new Map<string, Resolver | null>();
+  let scratch = Buffer.allocUnsafe(64 * 1024);
   // One lookup per writer id at a time: a consumer decodes a whole batch concurrently, and
   // without this every record of the first batch fetched and compiled the writer schema itself.
   const loading = new Map<string, Promise<Resolver | null>>();
@@ -164,16 +165,21 @@ export function createEventCodec({
     encode(schema, value) {
       const entry = registered.get(schema);
       if (!entry) throw new SchemaNotRegisteredError(`no registered schema for ${schema}`);
-      let body: Buffer;
+      // Header and body written once into a scratch buffer, then copied out: avsc's toBuffer
+      // encodes anything over its 1 KiB buffer twice, and most events with a config are over it.
+      let end: number;
       try {
-        body = types[schema].toBuffer(value);
+        for (;;) {
+          scratch.writeUInt8(MAGIC_BYTE, 0);
+          scratch.writeInt32BE(entry.id, 1);
+          end = types[schema].encode(value, scratch, HEADER_BYTES);
+          if (end >= 0) break;
+          scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end));
+        }
       } catch (cause) {
         throw new InvalidEventError(schema, invalidPaths(types, schema, value), { cause });
       }
-      const header = Buffer.alloc(HEADER_BYTES);
-      header.writeUInt8(MAGIC_BYTE, 0);
-      header.writeInt32BE(entry.id, 1);
-      return Buffer.concat([header, body]);
+      return Buffer.from(scratch.subarray(0, end));
     },
 
     async decode(schema, buffer) {

@@ -1,0 +1,63 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseSubscription } from '../../../../services/core/formats/parse-subscription.ts';
+import type { ProxyConfig } from '../../../../services/core/model/index.ts';
+import { configJson } from '../../../../services/core/processors/config-json.ts';
+import { listCorpusFiles } from '../../../helpers/fuzz-seeds.ts';
+
+/** The obvious definition: a deep copy with sorted keys, through JSON.stringify. */
+function reference(value: unknown): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v === null || typeof v !== 'object') return v;
+    // fromEntries defines own properties, `__proto__` included.
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((key) => [key, sort((v as Record<string, unknown>)[key])]),
+    );
+  };
+  return JSON.stringify(sort(value));
+}
+
+describe('configJson', () => {
+  it('equals JSON.stringify of a key-sorted copy for every config of the corpus', () => {
+    let checked = 0;
+    for (const file of listCorpusFiles()) {
+      for (const { config } of parseSubscription(file.body).configs) {
+        expect(configJson(config)).toBe(reference(config));
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(10_000);
+  });
+
+  // JS objects list integer-like keys first whatever the insertion order, so the reference can only
+  // agree where there are none (config fields never are); configJson itself sorts them as strings.
+  const noIndexKeys = (v: unknown): boolean =>
+    Array.isArray(v)
+      ? v.every(noIndexKeys)
+      : v === null ||
+        typeof v !== 'object' ||
+        Object.entries(v).every(([k, x]) => !/^(0|[1-9]\d*)$/.test(k) && noIndexKeys(x));
+
+  it('equals JSON.stringify of a key-sorted copy for arbitrary JSON-like values', () => {
+    fc.assert(
+      fc.property(
+        fc.jsonValue().filter(noIndexKeys),
+        fc.dictionary(fc.string(), fc.option(fc.integer(), { nil: undefined })).filter(noIndexKeys),
+        (json, sparse) => {
+          expect(configJson(json as unknown as ProxyConfig)).toBe(reference(json));
+          expect(configJson(sparse as unknown as ProxyConfig)).toBe(reference(sparse));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('does not depend on the order the fields were set in', () => {
+    const a = { protocol: 'trojan', name: 'x', server: 's', port: 1, tls: { sni: 'a', alpn: ['h2'] } };
+    const b = { tls: { alpn: ['h2'], sni: 'a' }, port: 1, server: 's', name: 'x', protocol: 'trojan' };
+    expect(configJson(a as unknown as ProxyConfig)).toBe(configJson(b as unknown as ProxyConfig));
+  });
+});
