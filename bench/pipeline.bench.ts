@@ -112,6 +112,17 @@ interface Service {
   readonly exited: Promise<number | null>;
 }
 
+/** Peak resident set of a process, MiB (VmHWM). */
+function peakMiB(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmHWM:\s+(\d+) kB/m);
+    return line?.[1] === undefined ? 0 : Number(line[1]) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
 function cpuSecondsOf(pid: number | undefined): number {
   if (pid === undefined) return 0;
   try {
@@ -236,12 +247,15 @@ async function main(): Promise<void> {
       say(`processors ready ${((clock - spawned) / 1000).toFixed(1)} s after spawn`);
       await waitUntilCaughtUp(log, parserGroup, topics.fetched, { intervalMs: 200 });
       for (;;) {
-        if ((await countPendingRecords(kafka, topics.observed, mergerGroup)) === 0) break;
+        const pending = await countPendingRecords(kafka, topics.observed, mergerGroup, { limit: 1 }).catch(
+          () => 1,
+        );
+        if (pending === 0) break;
         await new Promise((r) => setTimeout(r, 200));
       }
       seconds = (performance.now() - clock) / 1000;
       const [pc, mc] = [cpuSecondsOf(parser.child.pid), cpuSecondsOf(merger.child.pid)];
-      cpu = `parser ${pc.toFixed(1)} s CPU, merger ${mc.toFixed(1)} s CPU (start-up included): ${fmt(lines / (pc + mc))} configs per processor CPU-second`;
+      cpu = `parser ${pc.toFixed(1)} s CPU / ${fmt(peakMiB(parser.child.pid))} MiB peak RSS, merger ${mc.toFixed(1)} s CPU / ${fmt(peakMiB(merger.child.pid))} MiB (start-up included): ${fmt(lines / (pc + mc))} configs per processor CPU-second`;
     } else {
       clock = performance.now();
       const cpuBefore = process.cpuUsage();

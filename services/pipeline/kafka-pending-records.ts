@@ -18,7 +18,14 @@ export async function countPendingRecords(
   kafka: Kafka,
   topic: string,
   group: string,
-  { timeoutMs = 30_000 }: { readonly timeoutMs?: number } = {},
+  {
+    timeoutMs = 30_000,
+    limit = Number.POSITIVE_INFINITY,
+  }: {
+    readonly timeoutMs?: number;
+    /** Stop counting at this many: `limit: 1` answers "is anything pending?" after one batch. */
+    readonly limit?: number;
+  } = {},
 ): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
@@ -52,7 +59,7 @@ export async function countPendingRecords(
         offset: (pending.includes(partition) ? start : (to.get(partition) ?? start)).toString(),
       })),
     );
-    return await readGap(kafka, topic, probe, pending, to, timeoutMs);
+    return await readGap(kafka, topic, probe, pending, to, timeoutMs, limit);
   } finally {
     await admin.deleteGroups([probe]).catch(() => undefined);
     await admin.disconnect();
@@ -66,6 +73,7 @@ async function readGap(
   pending: readonly number[],
   to: ReadonlyMap<number, bigint>,
   timeoutMs: number,
+  limit: number,
 ): Promise<number> {
   const consumer = kafka.consumer({
     groupId: probe,
@@ -107,6 +115,10 @@ async function readGap(
           return Promise.resolve();
         }
         for (const m of batch.messages) if (BigInt(m.offset) < end) count += 1;
+        if (count >= limit) {
+          finish.resolve();
+          return Promise.resolve();
+        }
         const last = batch.messages.at(-1);
         if (last !== undefined) reached(batch.partition, last.offset);
         return Promise.resolve();
