@@ -12,6 +12,7 @@ import type {
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { ParseOptions } from '../formats/parse-options.ts';
 import { cleanName } from '../text/clean-name.ts';
+import { trimLower } from '../text/trim-lower.ts';
 import { base64ByteLength, toStandardBase64 } from '../text/base64.ts';
 import { classifyHost } from './address-guard.ts';
 import { BOUNDS, hasControlChar } from './bounds.ts';
@@ -87,7 +88,7 @@ function check(config: ProxyConfig, sink: DiagnosticSink, allowPrivate: boolean)
   switch (config.protocol) {
     case 'vmess': {
       const id = userId(config.uuid, sink, false);
-      const cipher = config.cipher.trim().toLowerCase() || 'auto';
+      const cipher = trimLower(config.cipher) || 'auto';
       if (!VMESS_CIPHERS.has(cipher)) {
         sink.error('INVALID_CIPHER', `unknown VMess cipher ${quote(config.cipher)}`);
         return undefined;
@@ -299,7 +300,7 @@ function checkShadowsocks(
   base: Base,
   sink: DiagnosticSink,
 ): ShadowsocksConfig | undefined {
-  const raw = config.method.trim().toLowerCase();
+  const raw = trimLower(config.method);
   let method = raw;
   const alias = SS_CIPHER_ALIASES.get(raw);
   if (alias !== undefined) {

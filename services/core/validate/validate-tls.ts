@@ -1,6 +1,7 @@
 import type { RealitySettings, TlsSettings } from '../model/tls.ts';
 import { UTLS_FINGERPRINTS } from '../model/tls.ts';
 import { base64ByteLength, isStrictBase64, toUrlSafeBase64 } from '../text/base64.ts';
+import { trimLower } from '../text/trim-lower.ts';
 import { BOUNDS, hasSpaceOrControl } from './bounds.ts';
 import type { DiagnosticSink } from './diagnostic-sink.ts';
 import { quote } from './diagnostic-sink.ts';
@@ -51,7 +52,7 @@ function checkReality(reality: RealitySettings, sink: DiagnosticSink): RealitySe
     publicKey = toUrlSafeBase64(pbk) ?? pbk;
     sink.warn('REPAIRED_VALUE', 'REALITY public key re-encoded as unpadded base64url');
   }
-  const sid = reality.shortId.trim().toLowerCase();
+  const sid = trimLower(reality.shortId);
   if (sid.length > 16 || (sid.length & 1) === 1 || !/^[0-9a-f]*$/.test(sid)) {
     sink.error(
       'INVALID_VALUE',
@@ -105,7 +106,7 @@ export function checkTls(tls: TlsSettings, sink: DiagnosticSink): TlsSettings | 
   }
   if (tls.insecure === true) out.insecure = true;
   if (tls.fingerprint !== undefined && tls.fingerprint.trim() !== '') {
-    const fp = FINGERPRINTS.get(tls.fingerprint.trim().toLowerCase());
+    const fp = FINGERPRINTS.get(trimLower(tls.fingerprint));
     if (fp !== undefined) out.fingerprint = fp;
     else sink.warn('DROPPED_FIELD', `unknown uTLS fingerprint ${quote(tls.fingerprint)} dropped`);
   }

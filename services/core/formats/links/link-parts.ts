@@ -87,11 +87,13 @@ export function splitHostPort(text: string): HostPort | undefined {
 export function parsePort(text: string): number {
   const t = text.trim();
   if (t.length === 0 || t.length > 5) return NaN;
+  let value = 0;
   for (let i = 0; i < t.length; i++) {
     const c = t.charCodeAt(i);
     if (c < 0x30 || c > 0x39) return NaN;
+    value = value * 10 + (c - 0x30);
   }
-  return Number(t);
+  return value;
 }
 
 /** The display name from a raw fragment: lenient percent-decoding (cleaning happens in validation). */

@@ -14,6 +14,20 @@ export interface QueryParams {
   /** Keys that appeared more than once with different values. */
   readonly duplicates: readonly string[];
   keys(): IterableIterator<string>;
+  /** False when no key of the group can be present (one bit test for the whole group). */
+  mayHave(group: KeyGroup): boolean;
+}
+
+/** Keys asked for together, with their presence bits computed once (see keyBit). */
+export interface KeyGroup {
+  readonly bits: number;
+}
+
+/** A group for QueryParams.mayHave: lets a reader skip a family of rarely present keys at once. */
+export function keyGroup(...keys: readonly string[]): KeyGroup {
+  let bits = 0;
+  for (const key of keys) bits |= keyBit(key);
+  return { bits };
 }
 
 /**
@@ -72,6 +86,10 @@ class Params implements QueryParams {
 
   keys(): IterableIterator<string> {
     return this.names.values();
+  }
+
+  mayHave(group: KeyGroup): boolean {
+    return (this.mask & group.bits) !== 0;
   }
 }
 

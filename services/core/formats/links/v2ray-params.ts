@@ -2,9 +2,10 @@ import type { TlsSettings } from '../../model/tls.ts';
 import type { Transport } from '../../model/transport.ts';
 import type { DiagnosticSink } from '../../validate/diagnostic-sink.ts';
 import { quote } from '../../validate/diagnostic-sink.ts';
+import { trimLower } from '../../text/trim-lower.ts';
 import { splitEarlyData } from './early-data.ts';
 import type { QueryParams } from './query.ts';
-import { decodeTwiceIfNeeded, parseBool, splitList } from './query.ts';
+import { decodeTwiceIfNeeded, keyGroup, parseBool, splitList } from './query.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -162,20 +163,44 @@ export function buildTransport(f: TransportFields, sink: DiagnosticSink): Transp
 
 /** Transport from a VLESS-style query (vless, trojan, vmess URL form). Undefined after an error. */
 export function transportFromQuery(q: QueryParams, sink: DiagnosticSink): Transport | undefined {
-  const rawType = (q.get('type', 'network', 'net') ?? '').trim().toLowerCase();
+  const rawType = trimLower(q.get('type', 'network', 'net') ?? '');
   const type = transportType(rawType);
   if (type === undefined) {
     sink.error('INVALID_VALUE', `unknown transport ${quote(rawType)}`);
     return undefined;
+  }
+  const headerType = trimLower(q.get('headertype') ?? '');
+  const host = q.get('host')?.trim();
+  const path = pathParam(q, sink, 'path');
+  // Most links carry none of these: one bit test skips all eight lookups.
+  if (!q.mayHave(RARE_TRANSPORT_KEYS)) {
+    return buildTransport(
+      {
+        type,
+        headerType,
+        host,
+        path,
+        serviceName: undefined,
+        mode: undefined,
+        authority: undefined,
+        extra: undefined,
+        seed: undefined,
+        quicSecurity: undefined,
+        key: undefined,
+        earlyData: undefined,
+        earlyDataHeader: undefined,
+      },
+      sink,
+    );
   }
   const edText = q.get('ed');
   const ed = edText !== undefined && /^[0-9]{1,7}$/.test(edText) ? Number(edText) : undefined;
   return buildTransport(
     {
       type,
-      headerType: (q.get('headertype') ?? '').trim().toLowerCase(),
-      host: q.get('host')?.trim(),
-      path: pathParam(q, sink, 'path'),
+      headerType,
+      host,
+      path,
       serviceName: pathParam(q, sink, 'servicename'),
       mode: q.get('mode'),
       authority: q.get('authority')?.trim(),
@@ -189,6 +214,18 @@ export function transportFromQuery(q: QueryParams, sink: DiagnosticSink): Transp
     sink,
   );
 }
+
+const RARE_TRANSPORT_KEYS = keyGroup(
+  'ed',
+  'servicename',
+  'mode',
+  'authority',
+  'extra',
+  'seed',
+  'quicsecurity',
+  'key',
+  'eh',
+);
 
 /** The host header a transport carries (first of a list), for the v2rayN SNI fallback. */
 export function transportHost(t: Transport): string | undefined {
@@ -221,13 +258,16 @@ export interface TlsQueryOptions {
   readonly implicit: boolean;
 }
 
+const INSECURE_KEYS = keyGroup('allowinsecure', 'insecure', 'allow_insecure', 'skip-cert-verify');
+const PIN_ECH_KEYS = keyGroup('pcs', 'pinsha256', 'ech');
+
 /** TLS / REALITY from a VLESS-style query. Undefined after an error. */
 export function tlsFromQuery(
   q: QueryParams,
   sink: DiagnosticSink,
   opts: TlsQueryOptions,
 ): TlsSettings | undefined {
-  const security = (q.get('security') ?? '').trim().toLowerCase();
+  const security = trimLower(q.get('security') ?? '');
   let enabled: boolean;
   let reality = false;
   switch (security) {
@@ -253,18 +293,29 @@ export function tlsFromQuery(
       enabled = opts.implicit;
   }
   const tls: Mutable<TlsSettings> = { enabled };
-  const sni = q.get('sni', 'peer', 'servername');
-  if (sni !== undefined && sni.trim() !== '') tls.serverName = sni.trim();
-  const alpn = splitList(q.get('alpn'));
-  if (alpn.length > 0) tls.alpn = alpn;
-  if (parseBool(q.get('allowinsecure', 'insecure', 'allow_insecure', 'skip-cert-verify')) === true)
+  const sni = q.get('sni', 'peer', 'servername')?.trim();
+  if (sni !== undefined && sni !== '') tls.serverName = sni;
+  const alpnText = q.get('alpn');
+  if (alpnText !== undefined) {
+    const alpn = splitList(alpnText);
+    if (alpn.length > 0) tls.alpn = alpn;
+  }
+  if (
+    q.mayHave(INSECURE_KEYS) &&
+    parseBool(q.get('allowinsecure', 'insecure', 'allow_insecure', 'skip-cert-verify')) === true
+  )
     tls.insecure = true;
   const fp = q.get('fp', 'client-fingerprint');
-  if (fp !== undefined && fp.trim() !== '' && fp.trim().toLowerCase() !== 'none') tls.fingerprint = fp.trim();
-  const pin = q.get('pcs', 'pinsha256');
-  if (pin !== undefined && pin.trim() !== '') tls.certSha256 = pin.trim();
-  const ech = q.get('ech');
-  if (ech !== undefined && ech.trim() !== '') tls.echConfig = ech.trim();
+  if (fp !== undefined) {
+    const trimmed = fp.trim();
+    if (trimmed !== '' && trimLower(trimmed) !== 'none') tls.fingerprint = trimmed;
+  }
+  if (q.mayHave(PIN_ECH_KEYS)) {
+    const pin = q.get('pcs', 'pinsha256');
+    if (pin !== undefined && pin.trim() !== '') tls.certSha256 = pin.trim();
+    const ech = q.get('ech');
+    if (ech !== undefined && ech.trim() !== '') tls.echConfig = ech.trim();
+  }
   if (reality) {
     const pbk = q.get('pbk', 'publickey', 'public-key');
     if (pbk === undefined || pbk.trim() === '') {

@@ -1,5 +1,6 @@
 import type { VlessConfig } from '../../model/config.ts';
 import { percentDecode } from '../../text/percent-decode.ts';
+import { trimLower } from '../../text/trim-lower.ts';
 import { quote } from '../../validate/diagnostic-sink.ts';
 import { readEndpoint } from './endpoint.ts';
 import type { SchemeParser } from './link-context.ts';
@@ -40,7 +41,8 @@ export const parseVless: SchemeParser = (after, ctx) => {
   };
   const flow = readFlow(q.get('flow'), ctx.sink);
   if (flow !== undefined) out.flow = flow;
-  const pe = q.get('packetencoding')?.trim().toLowerCase();
+  const peText = q.get('packetencoding');
+  const pe = peText === undefined ? undefined : trimLower(peText);
   if (pe !== undefined && pe !== '') out.packetEncoding = pe;
   if (q.duplicates.length > 0)
     ctx.sink.warn('DUPLICATE_PARAM', `repeated parameters, first kept: ${q.duplicates.join(', ')}`);
@@ -52,7 +54,7 @@ export function readFlow(
   sink: Parameters<SchemeParser>[1]['sink'],
 ): string | undefined {
   if (raw === undefined) return undefined;
-  const flow = raw.trim().toLowerCase();
+  const flow = trimLower(raw);
   if (flow === '' || flow === 'none') return undefined;
   const known = FLOWS.get(flow);
   if (known !== undefined) return known;
@@ -67,7 +69,7 @@ export function readFlow(
 function vlessEncryption(raw: string | undefined, sink: Parameters<SchemeParser>[1]['sink']): string {
   if (raw === undefined) return 'none';
   const v = raw.trim();
-  if (v === '' || v.toLowerCase() === 'none') return 'none';
+  if (v === '' || trimLower(v) === 'none') return 'none';
   if (v.startsWith('mlkem768x25519plus.')) return v;
   sink.warn('REPAIRED_VALUE', `VLESS encryption ${quote(v)} is not a VLESS encryption: read as none`);
   return 'none';
