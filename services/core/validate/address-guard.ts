@@ -103,28 +103,38 @@ const METADATA_NAMES = new Set([
   'metadata.platformequinix.com',
 ]);
 
-// Names that only resolve inside a host or a private network.
-const LOCAL_SUFFIXES = [
-  '.localhost',
-  '.local',
-  '.internal',
-  '.intranet',
-  '.lan',
-  '.home.arpa',
-  '.localdomain',
-  '.corp',
-  '.private',
-];
-
+/**
+ * Names that only resolve inside a host or a private network: `localhost` and `*.localhost`,
+ * single labels, and the suffixes .local .internal .intranet .lan .home.arpa .localdomain
+ * .corp .private. Decided from the top label's length first (this runs for every server and
+ * SNI: nine endsWith calls per name were a measurable share of validation).
+ */
 export function classifyDomain(host: string): AddressClass {
-  if (METADATA_NAMES.has(host)) return 'metadata';
-  if (host === 'localhost' || host.endsWith('.localhost') || host === 'localhost.localdomain')
-    return 'loopback';
-  if (host.indexOf('.') === -1) return 'private'; // single label: resolved by the local search list
-  for (const suffix of LOCAL_SUFFIXES) {
-    if (host.endsWith(suffix)) return 'private';
+  // Every metadata name starts with one of these two words.
+  if ((host.startsWith('metadata') || host.startsWith('instance-data')) && METADATA_NAMES.has(host))
+    return 'metadata';
+  const dot = host.lastIndexOf('.');
+  // Single label: resolved by the local search list.
+  if (dot === -1) return host === 'localhost' ? 'loopback' : 'private';
+  switch (host.length - dot - 1) {
+    case 3:
+      return host.endsWith('.lan') ? 'private' : 'public';
+    case 4:
+      return host.endsWith('.corp') || host.endsWith('.home.arpa') ? 'private' : 'public';
+    case 5:
+      return host.endsWith('.local') ? 'private' : 'public';
+    case 7:
+      return host.endsWith('.private') ? 'private' : 'public';
+    case 8:
+      return host.endsWith('.internal') || host.endsWith('.intranet') ? 'private' : 'public';
+    case 9:
+      return host.endsWith('.localhost') ? 'loopback' : 'public';
+    case 11:
+      if (host === 'localhost.localdomain') return 'loopback';
+      return host.endsWith('.localdomain') ? 'private' : 'public';
+    default:
+      return 'public';
   }
-  return 'public';
 }
 
 export function classifyHost(h: NormalisedHost): AddressClass {

@@ -52,8 +52,9 @@ export function parseLink(link: string, options: ParseOptions & { readonly line:
     );
     return { diagnostics: sink.list() };
   }
-  // hiddify detour chains `linkA -> linkB` (V57): a chain is not one server.
-  if (text.indexOf(' -> ') !== -1 && CHAIN.test(text)) {
+  // hiddify detour chains `linkA -> linkB` (V57): a chain is not one server. Its second link
+  // needs a second `://`; looking for that first is cheaper than for ` -> ` (names hold ` - `).
+  if (text.indexOf('://', sep + 3) !== -1 && text.indexOf(' -> ') !== -1 && CHAIN.test(text)) {
     sink.error('UNSUPPORTED_ENTRY', 'unsupported detour chain (A -> B)');
     return { diagnostics: sink.list() };
   }
