@@ -580,7 +580,9 @@ function splitBySize(topicMessages: readonly TopicMessages[]): TopicMessages[][]
       const batch = `${topic}\u0000${message.partition ?? 'any'}`;
       const held = batches.get(batch) ?? { bytes: 0, messages: 0 };
       const full =
-        held.bytes + bytes > MAX_BATCH_BYTES || held.messages >= MAX_BATCH_MESSAGES || size + bytes > MAX_REQUEST_BYTES;
+        held.bytes + bytes > MAX_BATCH_BYTES ||
+        held.messages >= MAX_BATCH_MESSAGES ||
+        size + bytes > MAX_REQUEST_BYTES;
       if (size > 0 && full) flush();
       const list = current.get(topic) ?? [];
       list.push(message);
@@ -600,10 +602,7 @@ function messageBytes(message: Message): number {
   let headers = 0;
   for (const [name, value] of Object.entries(message.headers ?? {})) {
     headers +=
-      name.length +
-      (Array.isArray(value)
-        ? value.reduce((n, v) => n + length(v), 0)
-        : length(value));
+      name.length + (Array.isArray(value) ? value.reduce((n, v) => n + length(v), 0) : length(value));
   }
   // Per-record overhead in a v2 batch: varints for lengths, offset and timestamp deltas.
   return length(message.key) + length(message.value) + headers + 24;
