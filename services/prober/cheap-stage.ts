@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { connect, isIP } from 'node:net';
 import type { Socket } from 'node:net';
@@ -11,10 +13,17 @@ import {
   failure,
   PROBE_ERROR_CODES,
   tlsFailure,
+  udpFailure,
 } from '../core/probing/error-codes.ts';
 import type { CheapPlan } from '../core/probing/probe-plan.ts';
 import type { CheapMeasurements, ProbeFailure, ProbeStage } from '../core/probing/probe-result.ts';
 import { PROBE_STAGES } from '../core/probing/probe-result.ts';
+import {
+  greaseVersion,
+  readVersionNegotiation,
+  versionProbePacket,
+} from '../core/probing/quic-version-probe.ts';
+import type { VersionProbe } from '../core/probing/quic-version-probe.ts';
 
 export type Lookup = (name: string) => Promise<readonly string[]>;
 
@@ -43,10 +52,11 @@ const systemLookup: Lookup = async (name) =>
 /**
  * The cheap stage: resolve the server and hold every address to the scope, open a TCP
  * connection, and where the config runs TLS over TCP, complete a handshake with its SNI and
- * ALPN (verifying the certificate unless the config says insecure or uses REALITY). A few
- * kilobytes and one round trip or two per config; most dead configs stop here, before any
- * sing-box process is spent on them. QUIC-based configs only resolve: nothing cheap proves a
- * UDP server is listening, so sing-box is their first real check.
+ * ALPN (verifying the certificate unless the config says insecure or uses REALITY). QUIC-based
+ * configs get one Version Negotiation round trip instead (stage udp). A few kilobytes and one
+ * round trip or two per config; most dead configs stop here, before any sing-box process is
+ * spent on them. Other UDP protocols (WireGuard, mKCP, obfuscated hysteria) only resolve:
+ * nothing cheap proves their server is listening, so sing-box is their first real check.
  */
 export async function cheapStage(plan: CheapPlan, options: CheapStageOptions): Promise<CheapOutcome> {
   let measured: CheapMeasurements = { connectMs: null, tlsHandshakeMs: null, bytes: 0, addresses: [] };
@@ -94,6 +104,17 @@ export async function cheapStage(plan: CheapPlan, options: CheapStageOptions): P
   }
   measured = { ...measured, addresses };
   if (plan.network === 'udp') return { passed: true, measurements: measured };
+  if (plan.network === 'quic') {
+    const address = addresses[0] ?? plan.host;
+    const answered = await quicVersionProbe(address, plan.port, options.timeoutMs);
+    measured = { ...measured, bytes: answered.bytes };
+    if (!answered.ok)
+      return fail(
+        PROBE_STAGES.udp,
+        udpFailure(answered.errno, `QUIC probe of ${address}:${String(plan.port)}: ${answered.detail}`),
+      );
+    return { passed: true, measurements: measured };
+  }
 
   const address = addresses[0] ?? plan.host;
   const opened = await openTcp(address, plan.port, options.timeoutMs);
@@ -200,6 +221,96 @@ function openTcp(
       clearTimeout(timer);
       socket.destroy();
       resolve({ ok: false, errno: error.code, detail: error.message });
+    });
+  });
+}
+
+/** Datagrams sent within the deadline: a lost one on a real network must not fail a live server. */
+const QUIC_PROBE_ATTEMPTS = 3;
+
+/**
+ * Sends a Version Negotiation probe (a fresh grease version and connection ids per attempt
+ * batch) from a connected socket, so an ICMP port unreachable surfaces as ECONNREFUSED, and
+ * waits for the answer that echoes our connection ids. Resent at a third and two thirds of
+ * the deadline.
+ */
+function quicVersionProbe(
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<
+  | { ok: true; versions: readonly number[]; bytes: number }
+  | { ok: false; errno: string | undefined; detail: string; bytes: number }
+> {
+  const probe: VersionProbe = {
+    dcid: randomBytes(8),
+    scid: randomBytes(8),
+    version: greaseVersion(randomBytes(4)),
+  };
+  const packet = versionProbePacket(probe);
+  return new Promise((resolve) => {
+    const socket = createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
+    let bytes = 0;
+    let foreign = 0;
+    const timers: NodeJS.Timeout[] = [];
+    let settled = false;
+    const settle = (
+      result:
+        { ok: true; versions: readonly number[] } | { ok: false; errno: string | undefined; detail: string },
+    ): void => {
+      if (settled) return;
+      settled = true;
+      for (const t of timers) clearTimeout(t);
+      try {
+        socket.close();
+      } catch {
+        // already closed by a failed connect
+      }
+      resolve({ ...result, bytes });
+    };
+    const send = (): void => {
+      if (settled) return;
+      bytes += packet.length;
+      socket.send(packet, (error) => {
+        if (error !== null) {
+          const e = error as NodeJS.ErrnoException;
+          settle({ ok: false, errno: e.code, detail: e.message });
+        }
+      });
+    };
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      settle({ ok: false, errno: error.code, detail: error.message }),
+    );
+    socket.on('message', (datagram) => {
+      bytes += datagram.length;
+      const answer = readVersionNegotiation(datagram, probe);
+      if (answer.ok) settle({ ok: true, versions: answer.versions });
+      else foreign++;
+    });
+    socket.connect(port, host, () => {
+      if (settled) return;
+      for (let i = 1; i < QUIC_PROBE_ATTEMPTS; i++)
+        timers.push(setTimeout(send, Math.floor((timeoutMs * i) / QUIC_PROBE_ATTEMPTS)));
+      timers.push(
+        setTimeout(
+          () =>
+            settle(
+              foreign > 0
+                ? {
+                    ok: false,
+                    errno: 'NOT_QUIC',
+                    detail: `${String(foreign)} datagram(s) back, none a QUIC Version Negotiation`,
+                  }
+                : {
+                    ok: false,
+                    errno: 'TIMEOUT',
+                    detail: `no Version Negotiation within ${String(timeoutMs)}ms (${String(QUIC_PROBE_ATTEMPTS)} datagrams of ${String(packet.length)} bytes)`,
+                  },
+            ),
+          timeoutMs,
+        ),
+      );
+      send();
     });
   });
 }

@@ -4,8 +4,9 @@ import { PROBE_OUTCOMES as O } from './probe-result.ts';
 /**
  * Stable codes of failed probes. Stored with every probe event and matched by scorers and
  * dashboards, so a code is never renamed; its outcome (the coarse class) comes from one table.
- * Codes name the cause, not the stage: CONNECTION_REFUSED at stage tcp (our own connect) and at
- * stage proxy (sing-box's dial of a QUIC server) mean the same thing.
+ * Codes name the cause, not the stage: CONNECTION_REFUSED at stage tcp (our own connect), at stage
+ * udp (an ICMP port unreachable answering our QUIC probe) and at stage proxy (sing-box's dial)
+ * mean the same thing.
  */
 export const PROBE_ERROR_CODES = {
   /** The configs.current.v1 value holds no usable config. */
@@ -21,6 +22,10 @@ export const PROBE_ERROR_CODES = {
   networkUnreachable: 'NETWORK_UNREACHABLE',
   connectionReset: 'CONNECTION_RESET',
   connectFailed: 'CONNECT_FAILED',
+  /** No Version Negotiation from a QUIC server in time: nothing listens, or a firewall drops UDP. */
+  quicNoResponse: 'QUIC_NO_RESPONSE',
+  /** Datagrams came back from the server's UDP port, none of them QUIC. */
+  quicNotQuic: 'QUIC_NOT_QUIC',
   tlsTimeout: 'TLS_TIMEOUT',
   /** The certificate does not cover the SNI: a wrong `sni` in the config, or the wrong server. */
   tlsCertNameMismatch: 'TLS_CERT_NAME_MISMATCH',
@@ -71,6 +76,8 @@ export const CODE_OUTCOMES: Readonly<Record<ProbeErrorCode, Exclude<ProbeOutcome
   NETWORK_UNREACHABLE: O.unreachable,
   CONNECTION_RESET: O.refused,
   CONNECT_FAILED: O.unreachable,
+  QUIC_NO_RESPONSE: O.timeout,
+  QUIC_NOT_QUIC: O.proxyError,
   TLS_TIMEOUT: O.timeout,
   TLS_CERT_NAME_MISMATCH: O.tlsError,
   TLS_CERT_UNTRUSTED: O.tlsError,
@@ -136,6 +143,17 @@ export function connectFailure(errno: string | undefined, detail: string): Probe
     default:
       return failure(C.connectFailed, detail);
   }
+}
+
+/**
+ * A failed QUIC version probe: TIMEOUT (our deadline) without any answer, NOT_QUIC when only
+ * other datagrams came back, else the socket's errno (ECONNREFUSED from an ICMP port
+ * unreachable on the connected socket) as for TCP.
+ */
+export function udpFailure(errno: string | undefined, detail: string): ProbeFailure {
+  if (errno === 'TIMEOUT') return failure(C.quicNoResponse, detail);
+  if (errno === 'NOT_QUIC') return failure(C.quicNotQuic, detail);
+  return connectFailure(errno, detail);
 }
 
 const UNTRUSTED_CERT_CODES = new Set([

@@ -19,11 +19,14 @@ export interface CheapPlan {
   readonly host: string;
   readonly port: number;
   /**
-   * `udp` for QUIC-based protocols (hysteria, hysteria2, tuic, wireguard, naive over QUIC, V2Ray
-   * QUIC transport): nothing cheap proves a UDP server is there, so only resolution runs and the
-   * core stage is the real check.
+   * `tcp`: connect (and TLS where the config uses it). `quic`: QUIC-based protocols (hysteria2,
+   * tuic, hysteria, naive over QUIC, the V2Ray QUIC transport) get a Version Negotiation probe
+   * (quic-version-probe.ts), which any QUIC server answers before it knows the client. `udp`:
+   * nothing cheap proves the server is there (WireGuard and mKCP drop what they cannot
+   * authenticate, obfuscated hysteria drops what it cannot unmask), so only resolution runs and
+   * the core stage is the real check.
    */
-  readonly network: 'tcp' | 'udp';
+  readonly network: 'tcp' | 'quic' | 'udp';
   /** null when the config does not use TLS over TCP. */
   readonly tls: TlsPlan | null;
 }
@@ -32,21 +35,30 @@ export function cheapPlan(config: ProxyConfig): CheapPlan {
   const base = { host: config.server, port: config.port };
   switch (config.protocol) {
     case 'hysteria':
+      // v1 also runs over faketcp / wechat-video, which are not QUIC on the wire.
+      return {
+        ...base,
+        network: hasObfs(config.obfs) || (config.transportProtocol ?? 'udp') !== 'udp' ? 'udp' : 'quic',
+        tls: null,
+      };
     case 'hysteria2':
+      // Salamander obfuscation scrambles every datagram: a plain QUIC packet is dropped unanswered.
+      return { ...base, network: hasObfs(config.obfs?.type) ? 'udp' : 'quic', tls: null };
     case 'tuic':
+      return { ...base, network: 'quic', tls: null };
     case 'wireguard':
       return { ...base, network: 'udp', tls: null };
     case 'naive':
       return config.quic
-        ? { ...base, network: 'udp', tls: null }
+        ? { ...base, network: 'quic', tls: null }
         : { ...base, network: 'tcp', tls: tlsPlan(config.server, config.tls) };
     case 'anytls':
       return { ...base, network: 'tcp', tls: tlsPlan(config.server, config.tls) };
     case 'vmess':
     case 'vless':
     case 'trojan':
-      if (config.transport.type === 'quic' || config.transport.type === 'kcp')
-        return { ...base, network: 'udp', tls: null };
+      if (config.transport.type === 'quic') return { ...base, network: 'quic', tls: null };
+      if (config.transport.type === 'kcp') return { ...base, network: 'udp', tls: null };
       return { ...base, network: 'tcp', tls: config.tls.enabled ? tlsPlan(config.server, config.tls) : null };
     case 'http':
       return { ...base, network: 'tcp', tls: config.tls.enabled ? tlsPlan(config.server, config.tls) : null };
@@ -61,6 +73,10 @@ export function cheapPlan(config: ProxyConfig): CheapPlan {
       // Plugins (obfs, v2ray-plugin, shadow-tls) speak their own handshakes: TCP is what is sure.
       return { ...base, network: 'tcp', tls: null };
   }
+}
+
+function hasObfs(obfs: string | undefined): boolean {
+  return obfs !== undefined && obfs !== '' && obfs !== 'none' && obfs !== 'plain';
 }
 
 function tlsPlan(

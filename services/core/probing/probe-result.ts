@@ -7,6 +7,11 @@ export const PROBE_STAGES = {
   /** Name lookup of the server and the address policy (no packet sent to the server yet). */
   resolve: 'resolve',
   tcp: 'tcp',
+  /**
+   * QUIC-based configs (hysteria2, tuic, ...): a datagram of an unsupported QUIC version that
+   * the server must answer with Version Negotiation (quic-version-probe.ts).
+   */
+  udp: 'udp',
   /** TLS handshake with the config's SNI/ALPN; only for TLS over TCP. */
   tls: 'tls',
   /** A request to the test URL through the proxy, run by sing-box. */

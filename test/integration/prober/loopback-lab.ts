@@ -20,6 +20,7 @@ import type { RunningSingBox } from '../../helpers/proxy-cores.ts';
  * tuic) with a self-signed certificate for `localhost` and a REALITY key pair made by
  * `sing-box generate`, an https test target (204 on /generate_204, also the REALITY handshake
  * target), a TCP server and a UDP socket that accept and never answer, and a closed TCP/UDP port.
+ * QUIC servers (hysteria2, tuic) are first asked for Version Negotiation (stage udp).
  *
  * `configs` holds the canonical configs users would have: working ones (`ok.*`) and broken
  * ones (wrong credential, wrong SNI, closed port, stalling server), each with the stage and
@@ -277,11 +278,17 @@ export async function startLoopbackLab(bin: string): Promise<LoopbackLab> {
     method: '2022-blake3-aes-128-gcm',
     password,
   });
-  const hy2 = (password: string, sni: string, port = hy2Port): ProxyConfig => ({
+  const hy2 = (
+    password: string,
+    sni: string,
+    port = hy2Port,
+    obfs?: { type: string; password: string },
+  ): ProxyConfig => ({
     protocol: 'hysteria2',
     name: 'hy2',
     ...at(port),
     password,
+    ...(obfs === undefined ? {} : { obfs }),
     tls: tlsOut(sni, ['h3']),
   });
   const tuic = (password: string, port = tuicPort): ProxyConfig => ({
@@ -343,15 +350,17 @@ export async function startLoopbackLab(bin: string): Promise<LoopbackLab> {
       'tls-error',
       'TLS_CERT_NAME_MISMATCH',
     ),
-    // Closed ports: TCP is refused in the cheap stage; UDP only in the core.
+    // Closed ports: refused in the cheap stage, TCP by its connect, QUIC by the ICMP port
+    // unreachable that answers the Version Negotiation probe.
     broken('shadowsocks closed port', ss(SS_KEY, closedPort), 'tcp', 'refused', 'CONNECTION_REFUSED'),
     broken(
       'hysteria2 closed port',
       hy2('hy2-pass', 'localhost', closedPort),
-      'proxy',
+      'udp',
       'refused',
       'CONNECTION_REFUSED',
     ),
+    broken('tuic closed port', tuic('tuic-pass', closedPort), 'udp', 'refused', 'CONNECTION_REFUSED'),
     // Servers that accept and stall.
     broken('shadowsocks stalling server', ss(SS_KEY, stallPort), 'proxy', 'timeout', 'PROXY_TIMEOUT'),
     broken(
@@ -361,9 +370,19 @@ export async function startLoopbackLab(bin: string): Promise<LoopbackLab> {
       'timeout',
       'TLS_TIMEOUT',
     ),
+    // A UDP socket that swallows everything: no Version Negotiation comes back.
     broken(
       'hysteria2 stalling server',
       hy2('hy2-pass', 'localhost', udpStallPort),
+      'udp',
+      'timeout',
+      'QUIC_NO_RESPONSE',
+    ),
+    broken('tuic stalling server', tuic('tuic-pass', udpStallPort), 'udp', 'timeout', 'QUIC_NO_RESPONSE'),
+    // Salamander-obfuscated hysteria2 hides QUIC, so the probe is skipped and sing-box finds the stall.
+    broken(
+      'hysteria2+salamander stalling server',
+      hy2('hy2-pass', 'localhost', udpStallPort, { type: 'salamander', password: 'obfs' }),
       'proxy',
       'timeout',
       'PROXY_TIMEOUT',

@@ -107,8 +107,23 @@ describe('probe stages against loopback servers run by sing-box', () => {
       connectMs: expect.any(Number) as number,
       tlsHandshakeMs: null,
     });
-    // QUIC: nothing cheap to measure, sing-box is the first real contact.
+    // QUIC: one Version Negotiation round trip, no connect or handshake to time.
     expect(results.get('hysteria2')).toMatchObject({ connectMs: null, tlsHandshakeMs: null });
+  });
+
+  it('asks QUIC servers for Version Negotiation before any core runs, and stops silent or closed ports there', () => {
+    for (const name of ['hysteria2', 'tuic', 'hysteria2 wrong password', 'tuic wrong password']) {
+      // The probe datagram (>= 1200 bytes) and the answer are counted in the probe's traffic.
+      expect(results.get(name)?.stage).toBe('proxy');
+      expect(results.get(name)?.bytes).toBeGreaterThan(1200);
+    }
+    expect(results.get('tuic closed port')).toMatchObject({
+      stage: 'udp',
+      code: 'CONNECTION_REFUSED',
+      latencyMs: null,
+    });
+    expect(results.get('tuic stalling server')).toMatchObject({ stage: 'udp', code: 'QUIC_NO_RESPONSE' });
+    expect(results.get('tuic stalling server')?.detail).toMatch(/no Version Negotiation within/);
   });
 
   it.each([
@@ -124,9 +139,12 @@ describe('probe stages against loopback servers run by sing-box', () => {
     'hysteria2 wrong sni',
     'shadowsocks closed port',
     'hysteria2 closed port',
+    'tuic closed port',
     'shadowsocks stalling server',
     'trojan stalling server',
     'hysteria2 stalling server',
+    'tuic stalling server',
+    'hysteria2+salamander stalling server',
     'vless over xhttp',
     'public address',
     'public host name',

@@ -8,6 +8,7 @@ import {
   PROBE_ERROR_CODES,
   proxyRequestFailure,
   tlsFailure,
+  udpFailure,
 } from '../../../../services/core/probing/error-codes.ts';
 import { PROBE_OUTCOMES } from '../../../../services/core/probing/probe-result.ts';
 
@@ -43,6 +44,15 @@ describe('cheap-stage failures by Node error code', () => {
     [undefined, 'CONNECT_FAILED', 'unreachable'],
   ])('connect %s -> %s', (errno, code, outcome) => {
     expect(connectFailure(errno, 'x')).toMatchObject({ code, outcome });
+  });
+
+  it.each([
+    ['TIMEOUT', 'QUIC_NO_RESPONSE', 'timeout'],
+    ['NOT_QUIC', 'QUIC_NOT_QUIC', 'proxy-error'],
+    ['ECONNREFUSED', 'CONNECTION_REFUSED', 'refused'],
+    ['EHOSTUNREACH', 'HOST_UNREACHABLE', 'unreachable'],
+  ])('QUIC probe %s -> %s', (errno, code, outcome) => {
+    expect(udpFailure(errno, 'x')).toEqual({ code, outcome, detail: 'x' });
   });
 
   it.each([

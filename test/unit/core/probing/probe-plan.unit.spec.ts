@@ -66,7 +66,7 @@ describe('cheapPlan', () => {
     expect(cheapPlan(reality).tls).toEqual({ servername: 'www.microsoft.com', alpn: [], verify: false });
   });
 
-  it('skips TCP and TLS for QUIC-based protocols', () => {
+  it('plans a QUIC version probe instead of TCP and TLS for QUIC-based protocols', () => {
     const quic: ProxyConfig[] = [
       {
         protocol: 'hysteria2',
@@ -108,7 +108,51 @@ describe('cheapPlan', () => {
         transport: { type: 'quic' },
       },
     ];
-    for (const config of quic) expect(cheapPlan(config)).toMatchObject({ network: 'udp', tls: null });
+    for (const config of quic) expect(cheapPlan(config)).toMatchObject({ network: 'quic', tls: null });
+  });
+
+  it('only resolves UDP protocols that drop what they cannot authenticate or unmask', () => {
+    const silent: ProxyConfig[] = [
+      {
+        protocol: 'hysteria2',
+        name: 'h',
+        server: '1.2.3.4',
+        port: 443,
+        password: 'p',
+        obfs: { type: 'salamander', password: 'o' },
+        tls: { enabled: true },
+      },
+      { protocol: 'hysteria', name: 'h1', server: '1.2.3.4', port: 443, obfs: 'x', tls: { enabled: true } },
+      {
+        protocol: 'hysteria',
+        name: 'h1',
+        server: '1.2.3.4',
+        port: 443,
+        transportProtocol: 'faketcp',
+        tls: { enabled: true },
+      },
+      {
+        protocol: 'wireguard',
+        name: 'w',
+        server: '1.2.3.4',
+        port: 51820,
+        privateKey: 'k',
+        peerPublicKey: 'p',
+        addresses: ['10.0.0.2/32'],
+      },
+      {
+        protocol: 'vmess',
+        name: 'k',
+        server: '1.2.3.4',
+        port: 443,
+        uuid: UUID,
+        alterId: 0,
+        cipher: 'auto',
+        tls: { enabled: false },
+        transport: { type: 'kcp' },
+      },
+    ];
+    for (const config of silent) expect(cheapPlan(config)).toMatchObject({ network: 'udp', tls: null });
   });
 
   it('only connects over TCP for plain protocols and shadowsocks plugins', () => {
