@@ -33,7 +33,8 @@ import { runSink, SINK_INSERT_RETRY, SINK_NAME } from './run-sink.ts';
 import { sinkEventTypes } from './sink-event-types.ts';
 import { createSinkMetrics } from './sink-metrics.ts';
 import { parseSinkOptions } from './sink-options.ts';
-import { sinkGroup, sinkRoutes } from './sink-routes.ts';
+import { sinkGroup, sinkRoutes, sinkTopicSpecs } from './sink-routes.ts';
+import { ensureSinkTopics } from './sink-topics.ts';
 
 const EXIT = { config: 2, crashed: 1 } as const;
 
@@ -121,6 +122,8 @@ const log = createKafkaEventLog({
   },
 });
 const clickhouse = createClickHouse(clickhouseConfig, clientOptions);
+// Inputs and the DLQ with the catalogue's settings (retention, record size) before consuming.
+await ensureSinkTopics({ brokers, specs: sinkTopicSpecs(routes, group), clientId, logger });
 const metricsRegistry = createMetricsRegistry({ service: SINK_NAME });
 
 const run = await runSink({

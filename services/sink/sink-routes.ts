@@ -1,6 +1,6 @@
 import type { EventTopic, EventValueByTopic } from '../generated/events.ts';
 import { FIRST_VERSION, isTopicVersion } from '../core/processors/pipeline-topics.ts';
-import { TOPICS } from '../shared/events/topic-catalog.ts';
+import { dlqSpec, TOPICS } from '../shared/events/topic-catalog.ts';
 import type { TopicSpec } from '../shared/events/topic-catalog.ts';
 import {
   anomalyRow,
@@ -80,4 +80,22 @@ export function sinkGroup(
   { prefix = '', version = FIRST_VERSION }: SinkTopicOptions = {},
 ): string {
   return `${prefix}${name}${version === FIRST_VERSION ? '' : `-${version}`}`;
+}
+
+/**
+ * The sink's DLQ as the catalogue declares it (TOPICS.dlqSink: partitions, 14-day retention,
+ * 16 MiB records), named for this deployment's group like the processors' DLQs
+ * (`dlq.<prefix><name>[-vN].v1`, dlqTopic in the processor contract).
+ */
+export function sinkDlqSpec(group: string): TopicSpec {
+  return { ...dlqSpec(group, TOPICS.dlqSink.partitions), config: TOPICS.dlqSink.config };
+}
+
+/**
+ * Everything the sink touches, with the catalogue's settings, for its entry point to create
+ * before it consumes (as the processors' entry points do): the topics it reads, so a sink
+ * started first does not wait on auto-created defaults, and its DLQ.
+ */
+export function sinkTopicSpecs(routes: readonly SinkRoute[], group: string): readonly TopicSpec[] {
+  return [...routes.map((r) => r.spec), sinkDlqSpec(group)];
 }

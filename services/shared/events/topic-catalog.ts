@@ -182,6 +182,11 @@ export const TOPICS = {
   dlqMerger: dlqSpec('merger', CONFIG_PARTITIONS),
   dlqAnomaly: dlqSpec('anomaly', SOURCE_PARTITIONS),
   dlqScorer: dlqSpec('scorer', CONFIG_PARTITIONS),
+  /**
+   * The ClickHouse sink's (services/sink): undecodable records and rows ClickHouse refused. It
+   * reads topics of both key kinds; the larger count gives every input partition its own.
+   */
+  dlqSink: dlqSpec('clickhouse-sink', CONFIG_PARTITIONS),
 } as const satisfies Record<string, TopicSpec>;
 
 export type TopicId = keyof typeof TOPICS;
