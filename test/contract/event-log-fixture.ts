@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { vi } from 'vitest';
-import type { EventLog, LogRecord, Subscription } from '../../services/shared/runtime/event-log.ts';
+import type {
+  EventLog,
+  LogRecord,
+  Subscription,
+  TopicPartitionOffset,
+} from '../../services/shared/runtime/event-log.ts';
 
 /**
  * What a contract suite needs from an adapter under test: the log, unique resources on it and
@@ -44,7 +49,13 @@ export async function collect(
     group,
     topics,
     startFrom,
-  }: { group: string; topics: readonly string[]; startFrom?: 'earliest' | 'latest' },
+    startAt,
+  }: {
+    group: string;
+    topics: readonly string[];
+    startFrom?: 'earliest' | 'latest';
+    startAt?: readonly TopicPartitionOffset[];
+  },
 ): Promise<Collector> {
   const records: LogRecord[] = [];
   const assignments: Map<string, readonly number[]>[] = [];
@@ -52,6 +63,7 @@ export async function collect(
     group,
     topics,
     ...(startFrom === undefined ? {} : { startFrom }),
+    ...(startAt === undefined ? {} : { startAt }),
     onAssignment: (assignment) => {
       assignments.push(new Map(assignment));
     },

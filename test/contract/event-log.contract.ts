@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { partitionForKey } from '../../services/shared/bus/partition-for-key.ts';
 import { RUNTIME_ERROR_CODES } from '../../services/shared/runtime/runtime-error.ts';
+import type { LogRecord } from '../../services/shared/runtime/event-log.ts';
 import { collect, latestByKey, readAll, WAIT } from './event-log-fixture.ts';
 import type { EventLogFixture, EventLogFixtureFactory } from './event-log-fixture.ts';
 
@@ -103,6 +104,66 @@ export function describeEventLogContract(adapter: string, createFixture: EventLo
       );
       expect(records).toHaveLength(4);
       expect(await readAll(fx.log, await fx.topic('empty', 2))).toEqual([]);
+    });
+
+    it('reads a range of each partition between the from and until offsets asked for', async () => {
+      const topic = await fx.topic('range', 2);
+      await fx.log.append(
+        [0, 1].flatMap((p) =>
+          [0, 1, 2, 3, 4].map((n) => ({ topic, key: null, value: { p, n }, partition: p })),
+        ),
+      );
+      const out: LogRecord[] = [];
+      await fx.log.readToEnd(topic, {
+        from: new Map([
+          [0, '2'],
+          [1, '4'],
+        ]),
+        until: new Map([[0, '4']]),
+        onRecords: (records) => {
+          out.push(...records);
+        },
+      });
+      expect(out.map((r) => r.value)).toEqual(
+        expect.arrayContaining([
+          { p: 0, n: 2 },
+          { p: 0, n: 3 },
+          { p: 1, n: 4 },
+        ]),
+      );
+      expect(out).toHaveLength(3);
+      // A range that starts at or past its stop reads nothing.
+      const none: LogRecord[] = [];
+      await fx.log.readToEnd(topic, {
+        from: new Map([[0, '3']]),
+        until: new Map([[0, '3']]),
+        partitions: [0],
+        onRecords: (records) => {
+          none.push(...records);
+        },
+      });
+      expect(none).toEqual([]);
+    });
+
+    it('starts the partitions named in startAt there, whatever startFrom says', async () => {
+      const topic = await fx.topic('start-at', 2);
+      await fx.log.append(
+        [0, 1].flatMap((p) => [0, 1, 2].map((n) => ({ topic, key: null, value: { p, n }, partition: p }))),
+      );
+      const member = await collect(fx.log, {
+        group: fx.group('start-at'),
+        topics: [topic],
+        startAt: [{ topic, partition: 0, offset: '2' }],
+      });
+      await vi.waitFor(() => expect(member.records).toHaveLength(4), WAIT);
+      await fx.log.append([{ topic, key: null, value: { p: 0, n: 3 }, partition: 0 }]);
+      await vi.waitFor(() => expect(member.records).toHaveLength(5), WAIT);
+      await member.subscription.stop();
+      expect(member.records.filter((r) => r.partition === 0).map((r) => r.value)).toEqual([
+        { p: 0, n: 2 },
+        { p: 0, n: 3 },
+      ]);
+      expect(member.records.filter((r) => r.partition === 1)).toHaveLength(3);
     });
 
     it('makes a transaction’s records and offset commit visible together, and an aborted one leaves neither', async () => {

@@ -234,6 +234,9 @@ export function createInProcessEventLog({
     memberSeq += 1;
     const memberId = `${options.group}#${memberSeq}`;
     const startFrom = options.startFrom ?? START_FROM.earliest;
+    const startAt = new Map(
+      (options.startAt ?? []).map((o) => [`${o.topic}/${o.partition}`, Number(o.offset)]),
+    );
     let running = true;
     group.join(memberId, options.topics);
 
@@ -252,7 +255,11 @@ export function createInProcessEventLog({
           const log = partitionOf(topic, partition);
           const committed = group.committed.get(topic)?.get(partition);
           const start = startFrom === START_FROM.earliest ? log.startOffset() : log.endOffset();
-          positions.set(`${topic}/${partition}`, committed ?? start);
+          const at = startAt.get(`${topic}/${partition}`);
+          positions.set(
+            `${topic}/${partition}`,
+            at === undefined ? (committed ?? start) : Math.max(at, log.startOffset()),
+          );
         }
         cursor = 0;
         options.onAssignment?.(assignment);
@@ -473,13 +480,15 @@ export function createInProcessEventLog({
       );
     },
 
-    async readToEnd(topic, { partitions, onRecords }: ReadToEndOptions) {
+    async readToEnd(topic, { partitions, from, until, onRecords }: ReadToEndOptions) {
       const state = topicOf(topic);
       const wanted = partitions ?? state.partitions.map((_, i) => i);
       for (const partition of wanted) {
         const log = partitionOf(topic, partition);
-        const end = log.endOffset();
-        let position = log.startOffset();
+        const stop = until?.get(partition);
+        const end = Math.min(log.endOffset(), stop === undefined ? Infinity : Number(stop));
+        const first = from?.get(partition);
+        let position = Math.max(log.startOffset(), first === undefined ? 0 : Number(first));
         while (position < end) {
           const stored = log.read(position, maxBatchRecords).filter((r) => r.offset < end);
           if (stored.length === 0) break;

@@ -297,7 +297,8 @@ export function createKafkaEventLog({
         partitionsConsumedConcurrently: 1,
         eachBatch: async (payload) => {
           const { batch } = payload;
-          if (batch.messages.length === 0) return;
+          // Stale: fetched before a startAt seek took effect; the partition is fetched again from there.
+          if (batch.messages.length === 0 || payload.isStale()) return;
           const control: BatchControl = {
             heartbeat: async () => {
               try {
@@ -334,6 +335,8 @@ export function createKafkaEventLog({
           }
         },
       });
+      // The group's first fetch applies these (kafkajs drops batches fetched before a seek).
+      for (const o of options.startAt ?? []) consumer.seek(o);
     } catch (error) {
       await consumer.disconnect().catch(() => undefined);
       throw error;
@@ -342,15 +345,26 @@ export function createKafkaEventLog({
     return { stop, done };
   };
 
-  const readToEnd = async (topic: string, { partitions, onRecords }: ReadToEndOptions): Promise<void> => {
+  const readToEnd = async (
+    topic: string,
+    { partitions, from, until, onRecords }: ReadToEndOptions,
+  ): Promise<void> => {
     const client = await adminClient();
     const offsets = await topicOffsets(client, topic);
     const wanted = new Set(partitions ?? offsets.map((o) => o.partition));
     // Per wanted partition, the offset of the last record to read (end - 1), when there is one.
     const lastToRead = new Map<number, bigint>();
+    // Per partition read from an offset past its start: where to seek, and below which records are stale.
+    const firstToRead = new Map<number, bigint>();
     for (const o of offsets) {
-      if (wanted.has(o.partition) && BigInt(o.high) > BigInt(o.low))
-        lastToRead.set(o.partition, BigInt(o.high) - 1n);
+      if (!wanted.has(o.partition)) continue;
+      const stop = until?.get(o.partition);
+      const high = stop === undefined || BigInt(stop) > BigInt(o.high) ? BigInt(o.high) : BigInt(stop);
+      const start = BigInt(from?.get(o.partition) ?? o.low);
+      const low = start > BigInt(o.low) ? start : BigInt(o.low);
+      if (high <= low) continue;
+      lastToRead.set(o.partition, high - 1n);
+      if (low > BigInt(o.low)) firstToRead.set(o.partition, low);
     }
     if (lastToRead.size === 0) return;
 
@@ -375,7 +389,12 @@ export function createKafkaEventLog({
     // Batches of only aborted records or transaction markers never reach eachBatch, but they
     // still end a batch: this is how a partition whose tail is a marker is seen to be done.
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (payload.topic === topic) reached(payload.partition, payload.lastOffset);
+      if (payload.topic !== topic) return;
+      // A batch fetched before the seek below took effect says nothing about the range asked for.
+      const first = firstToRead.get(payload.partition);
+      const batchFirst = payload.firstOffset as string | null;
+      if (first !== undefined && batchFirst !== null && BigInt(batchFirst) < first) return;
+      reached(payload.partition, payload.lastOffset);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => finish.reject(payload.error));
     try {
@@ -390,7 +409,10 @@ export function createKafkaEventLog({
             return;
           }
           try {
-            const inRange = batch.messages.filter((m) => BigInt(m.offset) <= last);
+            const first = firstToRead.get(batch.partition) ?? 0n;
+            const inRange = batch.messages.filter(
+              (m) => BigInt(m.offset) <= last && BigInt(m.offset) >= first,
+            );
             const records = await Promise.all(inRange.map((m) => decode(topic, batch.partition, m)));
             if (records.length > 0) await onRecords(records);
             const tail = inRange.at(-1);
@@ -400,6 +422,8 @@ export function createKafkaEventLog({
           }
         },
       });
+      for (const [partition, offset] of firstToRead)
+        consumer.seek({ topic, partition, offset: String(offset) });
       await finished;
     } finally {
       await consumer.disconnect().catch(() => undefined);

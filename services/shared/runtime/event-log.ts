@@ -99,6 +99,11 @@ export interface ConsumeOptions {
   /** Where a partition without a committed offset starts (default earliest). */
   readonly startFrom?: StartFrom;
   /**
+   * Exact start positions of some partitions, over startFrom and committed offsets: for a
+   * private group that never commits and continues where a `readToEnd` stopped (the read API).
+   */
+  readonly startAt?: readonly TopicPartitionOffset[];
+  /**
    * Called with the member's whole new assignment before any batch of it. Assignment is eager:
    * a new assignment replaces the old one, and partition p of every subscribed topic goes to
    * the same member (co-partitioning, so keyed state stays local).
@@ -132,6 +137,10 @@ export interface TransactionalWriter {
 export interface ReadToEndOptions {
   /** Default: every partition. */
   readonly partitions?: readonly number[];
+  /** Per partition, the first offset to read (default: the partition's start). */
+  readonly from?: ReadonlyMap<number, string>;
+  /** Per partition, the offset to stop before (default and at most: the end offset at the call). */
+  readonly until?: ReadonlyMap<number, string>;
   /** Called in offset order per partition; partitions may interleave. */
   readonly onRecords: (records: readonly LogRecord[]) => void | Promise<void>;
 }
@@ -152,8 +161,9 @@ export interface EventLog {
   /** Overwrites committed offsets (replay, resets); the group must have no active member. */
   setCommittedOffsets(group: string, offsets: readonly TopicPartitionOffset[]): Promise<void>;
   /**
-   * Reads from the start of each partition up to the end offsets taken at the call, outside any
-   * group: how state stores restore from changelogs and readers materialize compacted topics.
+   * Reads from the start of each partition (or `from`) up to the end offsets taken at the call
+   * (or `until`), outside any group: how state stores restore from changelogs and readers
+   * materialize compacted topics.
    */
   readToEnd(topic: string, options: ReadToEndOptions): Promise<void>;
   consume(options: ConsumeOptions): Promise<Subscription>;
