@@ -45,7 +45,10 @@ export async function main(
     process.stderr.write(
       `submerge: could not start${typeof code === 'string' ? ` (${code})` : ''}: ${error instanceof Error ? error.message : String(error)}\n`,
     );
-    return code === 'CATALOG_INVALID' || code === 'CATALOG_UNREADABLE' || code === 'PROBER_WITHOUT_SINGBOX'
+    return code === 'CATALOG_INVALID' ||
+      code === 'CATALOG_UNREADABLE' ||
+      code === 'PROBER_WITHOUT_SINGBOX' ||
+      code === 'PROBER_ARGS_INVALID'
       ? EMBEDDED_EXIT_CODES.config
       : EMBEDDED_EXIT_CODES.crashed;
   }

@@ -1,7 +1,3 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { rootCertificates } from 'node:tls';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '../shared/config/load-config.ts';
 import { startHealthServer } from '../shared/health/health-server.ts';
@@ -17,9 +13,9 @@ import { defaultCodec } from '../shared/kafka/value-codec.ts';
 import { createLogger } from '../shared/logger.ts';
 import { createMetricsRegistry } from '../shared/metrics/metrics-registry.ts';
 import { stopOnSignals } from '../shared/runtime/shutdown.ts';
-import { coreFeatures } from './core-features.ts';
 import { createCoreReaper } from './core-reaper.ts';
 import { parseProberArgs } from './prober-args.ts';
+import { prepareProberTrust, proberSettings } from './prober-settings.ts';
 import { proberName, proberTopicSpecs } from './prober-topics.ts';
 import { startProber } from './prober.ts';
 
@@ -63,19 +59,8 @@ async function main(): Promise<void> {
   });
   const group = args.group ?? proberName(prefix, args.vantage);
 
-  const features = await coreFeatures(singBoxBin);
-
-  // One trust store for every check: the system roots plus --ca-file, for Node and, through
-  // SSL_CERT_FILE, for sing-box (which reads only that file when it is set).
-  const workDir = await mkdtemp(join(tmpdir(), 'submerge-prober-'));
-  let ca: string[] | undefined;
-  let coreEnv: Record<string, string> | undefined;
-  if (args.caFile !== undefined) {
-    ca = [...rootCertificates, await readFile(args.caFile, 'utf8')];
-    const bundle = join(workDir, 'ca-bundle.pem');
-    await writeFile(bundle, ca.join('\n'));
-    coreEnv = { SSL_CERT_FILE: bundle };
-  }
+  const trust = await prepareProberTrust(args.caFile);
+  const settings = await proberSettings(args, singBoxBin, trust);
 
   const admin = new Kafka({
     clientId: `prober.${args.instanceId}.admin`,
@@ -109,24 +94,7 @@ async function main(): Promise<void> {
     reaper,
     logger,
     registry,
-    settings: {
-      vantage: args.vantage,
-      instanceId: args.instanceId,
-      budget: args.budget,
-      schedule: args.schedule,
-      scope: args.scope,
-      testUrl: args.testUrl,
-      acceptStatus: args.acceptStatus,
-      cheapTimeoutMs: args.cheapTimeoutMs,
-      proxyTimeoutMs: args.proxyTimeoutMs,
-      coreBin: singBoxBin,
-      coreLimits: args.coreLimits,
-      outbound: { wireguard: features.wireguard === true, naive: features.naive === true },
-      runIntervalMs: args.runIntervalMs,
-      idleMs: args.idleMs,
-      ...(ca === undefined ? {} : { ca }),
-      ...(coreEnv === undefined ? {} : { coreEnv }),
-    },
+    settings,
   });
   const health = await startHealthServer({
     registry,
@@ -135,14 +103,22 @@ async function main(): Promise<void> {
     port: config.SUBMERGE_METRICS_PORT ?? 0,
   });
   logger.info(
-    { health: health.url, group, topics, testUrl: args.testUrl.href, scope: args.scope },
+    {
+      health: health.url,
+      group,
+      topics,
+      testUrl: args.testUrl.href,
+      scope: args.scope,
+      core: settings.coreVersion,
+      outbound: settings.outbound,
+    },
     'prober started',
   );
 
   const cleanup = async (): Promise<void> => {
     await log.close().catch(() => undefined);
     await health.close().catch(() => undefined);
-    await rm(workDir, { recursive: true, force: true });
+    await trust.dispose();
   };
   stopOnSignals(
     [

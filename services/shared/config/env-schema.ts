@@ -62,6 +62,11 @@ export const ENV_SCHEMA = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /**
+   * Embedded mode: the prober's own flags (those of services/prober/main.ts: --address-scope,
+   * --test-url, --ca-file, budgets, schedule, core limits), whitespace-separated.
+   */
+  SUBMERGE_PROBER_ARGS: z.string().max(4000).default(''),
   /** Detector: webhook that receives anomaly alerts (JSON POST with `text` and `alert`); none are sent when unset. */
   SUBMERGE_ALERT_WEBHOOK_URL: z.url().optional(),
   /** Detector: after an alert for a (source, kind), further openings of it stay silent this long unless worse. */
