@@ -142,9 +142,9 @@ export interface ConfigScored {
   readonly config: string;
   /** Sources carrying the config, sorted. */
   readonly sourceIds: readonly string[];
-  /** Overall score in [0, 1] (100 x score on a 0-100 scale); higher is better. score = sum over components of weights[c] x components[c]. */
+  /** Overall score from 0 to 100 points, one decimal; higher is better. score = sum of points[c], points[c] = 100 x weights[c] x components[c] rounded to 0.1. Events of scoreModel score-1 (or an empty scoreModel, written before it existed) carry the same weighted sum as a fraction in [0, 1]: readers multiply it by 100. */
   readonly score: number;
-  /** Named parts of the score, each in [0, 1]: reachability, latency, security, sources, freshness, sourceReliability (see scoreModel). */
+  /** Named parts of the score, each a value in [0, 1] (how much of the component the config earned): reachability, latency, security, sources, freshness, sourceReliability (see scoreModel). A component earns points[c] = 100 x weights[c] x components[c]. */
   readonly components: Readonly<Record<string, number>>;
   /** Outcome of the latest probe, null when never probed. */
   readonly lastProbeOutcome: string | null;
@@ -158,7 +158,7 @@ export interface ConfigScored {
   readonly lastSeen: number;
   /** working, failing or unprobed: whether the probes, decayed over time, say the config works (reachability at least 0.5). */
   readonly verdict: string;
-  /** Weight of each component in the score (they sum to 1): score = sum of weights[c] x components[c]. */
+  /** Share of each component in the score (they sum to 1): a component is worth at most 100 x weights[c] points. */
   readonly weights: Readonly<Record<string, number>>;
   /** Probe evidence per vantage point, decayed to scoredAt; reachability and latency components combine these. */
   readonly vantages: readonly VantageScore[];
@@ -166,6 +166,8 @@ export interface ConfigScored {
   readonly notes: readonly string[];
   /** Version of the scoring formula that produced the score (e.g. score-1); empty in events written before the field existed. */
   readonly scoreModel: string;
+  /** Points each component earned, 100 x weights[c] x components[c] rounded to 0.1; they sum to score. Empty in events written before the field existed (score-1 and older): derive them from components and weights. */
+  readonly points: Readonly<Record<string, number>>;
   /** The time the score is computed as of (decay and freshness are relative to it): the time of the event that triggered it. (epoch milliseconds) */
   readonly scoredAt: number | null;
 }

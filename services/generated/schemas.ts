@@ -619,7 +619,7 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
       {
         "name": "score",
         "type": "double",
-        "doc": "Overall score in [0, 1] (100 x score on a 0-100 scale); higher is better. score = sum over components of weights[c] x components[c]."
+        "doc": "Overall score from 0 to 100 points, one decimal; higher is better. score = sum of points[c], points[c] = 100 x weights[c] x components[c] rounded to 0.1. Events of scoreModel score-1 (or an empty scoreModel, written before it existed) carry the same weighted sum as a fraction in [0, 1]: readers multiply it by 100."
       },
       {
         "name": "components",
@@ -628,7 +628,7 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
           "values": "double"
         },
         "default": {},
-        "doc": "Named parts of the score, each in [0, 1]: reachability, latency, security, sources, freshness, sourceReliability (see scoreModel)."
+        "doc": "Named parts of the score, each a value in [0, 1] (how much of the component the config earned): reachability, latency, security, sources, freshness, sourceReliability (see scoreModel). A component earns points[c] = 100 x weights[c] x components[c]."
       },
       {
         "name": "lastProbeOutcome",
@@ -689,7 +689,7 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
           "values": "double"
         },
         "default": {},
-        "doc": "Weight of each component in the score (they sum to 1): score = sum of weights[c] x components[c]."
+        "doc": "Share of each component in the score (they sum to 1): a component is worth at most 100 x weights[c] points."
       },
       {
         "name": "vantages",
@@ -770,6 +770,15 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
         "type": "string",
         "default": "",
         "doc": "Version of the scoring formula that produced the score (e.g. score-1); empty in events written before the field existed."
+      },
+      {
+        "name": "points",
+        "type": {
+          "type": "map",
+          "values": "double"
+        },
+        "default": {},
+        "doc": "Points each component earned, 100 x weights[c] x components[c] rounded to 0.1; they sum to score. Empty in events written before the field existed (score-1 and older): derive them from components and weights."
       },
       {
         "name": "scoredAt",

@@ -14,7 +14,7 @@ export const API_ERRORS = {
   INVALID_COUNTRY: { status: 400, retriable: false, message: 'country must be two-letter ISO 3166 codes' },
   INVALID_SOURCE: { status: 400, retriable: false, message: 'not a source id' },
   UNKNOWN_TIER: { status: 400, retriable: false, message: 'unknown tier' },
-  INVALID_SCORE: { status: 400, retriable: false, message: 'minScore must be between 0 and 1' },
+  INVALID_SCORE: { status: 400, retriable: false, message: 'minScore must be between 0 and 100' },
   INVALID_LIMIT: { status: 400, retriable: false, message: 'limit out of range' },
   UNKNOWN_SORT: { status: 400, retriable: false, message: 'unknown sort' },
   UNKNOWN_DEDUPE_POLICY: { status: 400, retriable: false, message: 'unknown dedupe policy' },

@@ -24,7 +24,7 @@ export const SELECTION_QUERY_PROPERTIES = {
   country: list('ISO 3166 alpha-2 codes; a config has a country when a name carries its flag emoji.'),
   source: list('Source ids: keep configs carried by any of them.'),
   tier: list(`Source tiers: keep configs carried by a source of any of them (${TIER_LIST.join(', ')}).`),
-  minScore: text('Minimum score in [0, 1]; unscored configs are left out when set.', 32),
+  minScore: text('Minimum score, 0 to 100; unscored configs are left out when set.', 32),
   include: text('RE2 pattern a name must match (case-insensitive, at most 128 characters).'),
   exclude: text('RE2 pattern a name must not match.'),
   limit: text('At most this many configs (those the format can express).', 16),

@@ -1,12 +1,20 @@
 import type { ConfigCurrent, ConfigScored, ConfigSighting } from '../../generated/events.ts';
 import type { ProxyConfig } from '../model/config.ts';
 import { isProtocol } from '../model/protocol.ts';
+import { VERDICTS } from '../scoring/score-model.ts';
+import { scoreOnScale } from '../scoring/score-points.ts';
 import { countryOfNames } from './country.ts';
 
 /** The score side of a config, from configs.scored.v1 (absent until a scorer runs). */
 export interface ScoreInfo {
+  /** 0 to 100, whatever scale the event was written on. */
   readonly score: number;
+  /** working, failing or unprobed. */
+  readonly verdict: string;
+  /** Component values in [0, 1]; with `weights` they give each component's points. */
   readonly components: Readonly<Record<string, number>>;
+  /** Shared between every score of one model (see createWeightsIntern). */
+  readonly weights: Readonly<Record<string, number>>;
   readonly lastProbeOutcome: string | null;
   readonly lastProbeLatencyMs: number | null;
   readonly lastProbedAt: number | null;
@@ -89,10 +97,42 @@ export function toConfigEntry(
   };
 }
 
-export function toScoreInfo(event: ConfigScored): ScoreInfo {
+/** Returns one shared weights object per model: every score of a model carries the same weights. */
+export type WeightsIntern = (
+  scoreModel: string,
+  weights: Readonly<Record<string, number>>,
+) => Readonly<Record<string, number>>;
+
+export function createWeightsIntern(): WeightsIntern {
+  const pool = new Map<string, Readonly<Record<string, number>>>();
+  return (scoreModel, weights) => {
+    // A model id fixes its weights; events without one key by content instead.
+    const key = scoreModel === '' ? `=${JSON.stringify(weights)}` : scoreModel;
+    const held = pool.get(key);
+    if (held !== undefined) return held;
+    const frozen = Object.freeze({ ...weights });
+    pool.set(key, frozen);
+    return frozen;
+  };
+}
+
+const VERDICT_NAMES: readonly string[] = Object.values(VERDICTS);
+
+/**
+ * Reads a configs.scored.v1 value; scores of fraction-scale models (score-1) are brought onto
+ * the 0-100 scale so one sort and one minScore hold across a topic written by two models.
+ */
+export function toScoreInfo(event: ConfigScored, internWeights: WeightsIntern): ScoreInfo {
+  // The in-process log carries values as appended: defaulted fields the Avro codec would fill
+  // in may be missing.
+  const scoreModel = event.scoreModel ?? '';
+  const components = event.components ?? {};
+  const weights = internWeights(scoreModel, event.weights ?? {});
   return {
-    score: event.score,
-    components: event.components,
+    score: scoreOnScale({ score: event.score, scoreModel, components, weights }),
+    verdict: VERDICT_NAMES.find((v) => v === event.verdict) ?? VERDICTS.unprobed,
+    components,
+    weights,
     lastProbeOutcome: event.lastProbeOutcome,
     lastProbeLatencyMs: event.lastProbeLatencyMs,
     lastProbedAt: event.lastProbedAt,

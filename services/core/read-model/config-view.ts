@@ -1,5 +1,6 @@
 import type { SourceCatalogEntry } from '../../generated/events.ts';
 import { EMIT_TARGET_LIST, EMITTERS, shareLink } from '../emit/index.ts';
+import { explainComponents } from '../scoring/score-points.ts';
 import type { EmitTarget } from '../emit/index.ts';
 import type { ConfigEntry, ScoreInfo } from './config-entry.ts';
 import { emitOptionsFor } from './render-subscription.ts';
@@ -7,7 +8,10 @@ import type { RenderSettings } from './render-subscription.ts';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** One row of `GET /configs`. */
+/**
+ * One row of `GET /configs`: `score` (0 to 100) with what makes it up, so a list can explain
+ * its order without a request per config.
+ */
 export function configSummary(entry: ConfigEntry, score: ScoreInfo | undefined) {
   return {
     fingerprint: entry.fingerprint,
@@ -20,6 +24,8 @@ export function configSummary(entry: ConfigEntry, score: ScoreInfo | undefined) 
     firstSeen: iso(entry.firstSeen),
     lastSeen: iso(entry.lastSeen),
     score: score?.score ?? null,
+    verdict: score?.verdict ?? null,
+    scoreComponents: score === undefined ? null : explainComponents(score.components, score.weights),
   };
 }
 
@@ -77,7 +83,8 @@ export function configDetail(
         ? null
         : {
             score: score.score,
-            components: score.components,
+            verdict: score.verdict,
+            components: explainComponents(score.components, score.weights),
             lastProbeOutcome: score.lastProbeOutcome,
             lastProbeLatencyMs: score.lastProbeLatencyMs,
             lastProbedAt: iso(score.lastProbedAt),

@@ -8,7 +8,7 @@ import type {
   SourceSnapshot,
   SubscriptionPreset,
 } from '../../generated/events.ts';
-import { createIntern, toConfigEntry, toScoreInfo } from './config-entry.ts';
+import { createIntern, createWeightsIntern, toConfigEntry, toScoreInfo } from './config-entry.ts';
 import type { ConfigEntry, EntryProblem, ScoreInfo } from './config-entry.ts';
 import { READ_TOPIC_KINDS, RENDER_AFFECTING_KINDS } from './read-topics.ts';
 import type { ReadTopicKind } from './read-topics.ts';
@@ -71,6 +71,7 @@ export function createReadState(): ReadState {
   const accesses = new Map<string, Map<string, number>>();
   const apiKeys = new Map<string, ApiKey>();
   const intern = createIntern();
+  const internWeights = createWeightsIntern();
   let generation = 0;
   let changes = 0;
   let list: ConfigEntry[] | null = [];
@@ -132,7 +133,7 @@ export function createReadState(): ReadState {
           scores,
           kind,
           recordKey,
-          value === null ? null : toScoreInfo(value as ConfigScored),
+          value === null ? null : toScoreInfo(value as ConfigScored, internWeights),
         );
       case READ_TOPIC_KINDS.catalog:
         return upsertOrDelete(catalog, kind, recordKey, value as SourceCatalogEntry | null);

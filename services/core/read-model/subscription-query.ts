@@ -5,6 +5,7 @@ import type { Protocol } from '../model/protocol.ts';
 import { TIER_LIST } from '../catalog/tiers.ts';
 import type { Tier } from '../catalog/tiers.ts';
 import { SOURCE_ID_PATTERN } from '../catalog/source-id.ts';
+import { SCORE_MAX } from '../scoring/score-points.ts';
 import { COUNTRY_PATTERN } from './country.ts';
 import { compileNamePattern } from './name-pattern.ts';
 import type { NameMatcher, PatternIssue } from './name-pattern.ts';
@@ -186,11 +187,11 @@ export function parseSelection(
   const scoreText = single('minScore');
   if (scoreText !== null) {
     const n = Number(scoreText);
-    if (!Number.isFinite(n) || n < 0 || n > 1) {
+    if (!Number.isFinite(n) || n < 0 || n > SCORE_MAX) {
       issues.push({
         code: QUERY_ISSUES.invalidScore,
         param: 'minScore',
-        message: 'minScore: a number between 0 and 1',
+        message: `minScore: a number between 0 and ${SCORE_MAX} (the score scale)`,
       });
     } else minScore = n;
   }

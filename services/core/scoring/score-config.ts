@@ -1,7 +1,8 @@
 import { clamp01, decayFactor, round3 } from './decay.ts';
 import { assessSecurity } from './security.ts';
-import { SCORE_COMPONENT_LIST, VERDICTS } from './score-model.ts';
+import { VERDICTS } from './score-model.ts';
 import type { ScoreComponent, ScoreModel, Verdict } from './score-model.ts';
+import { pointsOf, totalOf } from './score-points.ts';
 import { creditSources } from './source-standing.ts';
 import type { StandingLookup } from './source-standing.ts';
 import { viewAt } from './vantage-stats.ts';
@@ -32,12 +33,19 @@ export interface VantageBreakdown {
   readonly lastProbedAt: number | null;
 }
 
-/** A score and everything needed to explain it: score = Σ weights[c] · components[c]. */
+/**
+ * A score and everything needed to explain it: points[c] = 100 · weights[c] · components[c]
+ * (rounded to 0.1) and score = Σ points[c].
+ */
 export interface ScoreBreakdown {
-  /** In [0, 1], rounded to three decimals. */
+  /** 0 to 100, one decimal: the sum of `points`. */
   readonly score: number;
+  /** Each in [0, 1], rounded to three decimals. */
   readonly components: Readonly<Record<ScoreComponent, number>>;
+  /** Each component's share of the score; they sum to 1. */
   readonly weights: Readonly<Record<ScoreComponent, number>>;
+  /** Points each component earned, 0 to 100 · weight. */
+  readonly points: Readonly<Record<ScoreComponent, number>>;
   readonly verdict: Verdict;
   readonly vantages: readonly VantageBreakdown[];
   readonly notes: readonly string[];
@@ -45,7 +53,8 @@ export interface ScoreBreakdown {
 }
 
 /**
- * The scoring formula. Components, each in [0, 1]:
+ * The scoring formula: a score of 0 to 100 points, each component earning
+ * 100 · weight · value of them (rounded to 0.1). Component values, each in [0, 1]:
  *
  * - reachability: per vantage v, R_v = (Σ w·s + k·p0) / (Σ w + k), where each decisive probe has
  *   success s (1 end to end, cheapStageCredit for a pre-check only, 0 failed) and weight
@@ -137,12 +146,14 @@ export function scoreConfig(input: ScoreInput, model: ScoreModel): ScoreBreakdow
     freshness: round3(clamp01(freshness)),
     sourceReliability: round3(clamp01(credit.independent === 0 ? 0 : credit.bestReliability)),
   };
-  let score = 0;
-  for (const c of SCORE_COMPONENT_LIST) score += model.weights[c] * components[c];
+  // Points come from the rounded values, so a client recomputing 100 · weight · value from the
+  // published event lands on the same points.
+  const points = pointsOf(components, model.weights);
   return {
-    score: round3(clamp01(score)),
+    score: totalOf(points),
     components,
     weights: model.weights,
+    points,
     verdict,
     vantages,
     notes,

@@ -1,4 +1,7 @@
-/** The parts of a config's score; each is in [0, 1]. */
+/**
+ * The parts of a config's score. Each component's value is a share in [0, 1]; it earns
+ * 100 · weight · value points, and the score (0 to 100) is the sum of the points.
+ */
 export const SCORE_COMPONENTS = {
   /** Do probes say it works? Decayed success share per vantage, smoothed towards a prior. */
   reachability: 'reachability',
@@ -25,7 +28,10 @@ export type Verdict = (typeof VERDICTS)[keyof typeof VERDICTS];
  */
 export interface ScoreModel {
   readonly id: string;
-  /** Sum to 1: score = Σ weights[c] · components[c]. */
+  /**
+   * Each component's share of the score; they sum to 1, and 100 · weight is a whole number of
+   * tenths of a point, so points rounded to 0.1 never add up past 100.
+   */
   readonly weights: Readonly<Record<ScoreComponent, number>>;
   /** A probe this old counts half as much as a fresh one. */
   readonly probeHalfLifeMs: number;
@@ -44,7 +50,7 @@ export interface ScoreModel {
   readonly freshnessHalfLifeMs: number;
   /** Reliability assumed for a source the detector has not reported on yet. */
   readonly unknownReliability: number;
-  /** Reachability at or above which the verdict is `working`. */
+  /** Reachability (the component's value, in [0, 1]) at or above which the verdict is `working`. */
   readonly workingThreshold: number;
   /** Below this decayed evidence (in fresh probes) the verdict falls back to `unprobed`. */
   readonly minEvidence: number;
@@ -52,8 +58,12 @@ export interface ScoreModel {
 
 const HOUR = 3_600_000;
 
+/**
+ * score-2: the formula of score-1 on the 0-100 scale (score-1 published the same weighted sum as
+ * a fraction in [0, 1]); the new id lets readers tell the scales apart.
+ */
 export const DEFAULT_SCORE_MODEL: ScoreModel = Object.freeze({
-  id: 'score-1',
+  id: 'score-2',
   weights: Object.freeze({
     reachability: 0.4,
     latency: 0.15,

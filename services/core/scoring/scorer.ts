@@ -222,6 +222,7 @@ function scoredEvent(
     lastSeen: current.lastSeen,
     verdict: breakdown.verdict,
     weights: breakdown.weights,
+    points: breakdown.points,
     vantages: breakdown.vantages,
     notes: breakdown.notes,
     scoreModel: breakdown.model,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { configDetail, configSummary } from '../../core/read-model/config-view.ts';
 import { selectConfigs } from '../../core/read-model/select-configs.ts';
 import { parseSelection } from '../../core/read-model/subscription-query.ts';
+import { VERDICTS } from '../../core/scoring/score-model.ts';
 import type { RawQuery } from '../../core/read-model/subscription-query.ts';
 import { sourceDetail, sourceSummary } from '../../core/read-model/source-view.ts';
 import type { SourceFacts } from '../../core/read-model/source-view.ts';
@@ -13,6 +14,31 @@ import { READ_AUTH_MODES } from '../settings.ts';
 import { queryError } from './subscriptions.ts';
 
 const nullable = (type: string) => ({ type: [type, 'null'] }) as const;
+const VERDICT_LIST = Object.values(VERDICTS);
+const SCORE_COMPONENT_SCHEMA = {
+  type: 'object',
+  properties: {
+    value: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      description: 'How much of the component the config earned.',
+    },
+    weight: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      description: 'Its share of the score (weights sum to 1).',
+    },
+    points: {
+      type: 'number',
+      minimum: 0,
+      maximum: 100,
+      description: '100 · weight · value, rounded to 0.1.',
+    },
+  },
+  required: ['value', 'weight', 'points'],
+} as const;
 /** The page's shape, for the OpenAPI document (pages are serialized once and cached). */
 const CONFIG_PAGE_SCHEMA = {
   type: 'object',
@@ -35,9 +61,37 @@ const CONFIG_PAGE_SCHEMA = {
           sources: { type: 'array', items: { type: 'string' } },
           firstSeen: nullable('string'),
           lastSeen: nullable('string'),
-          score: nullable('number'),
+          score: {
+            type: ['number', 'null'],
+            minimum: 0,
+            maximum: 100,
+            description:
+              'Score from 0 to 100 (one decimal), the sum of the points of `scoreComponents`; null until scored.',
+          },
+          verdict: {
+            type: ['string', 'null'],
+            enum: [...VERDICT_LIST, null],
+            description: 'Whether the probes, decayed over time, say the config works.',
+          },
+          scoreComponents: {
+            type: ['object', 'null'],
+            description:
+              'What makes up the score, per component (reachability, latency, security, sources, freshness, sourceReliability): points = 100 · weight · value, rounded to 0.1.',
+            additionalProperties: SCORE_COMPONENT_SCHEMA,
+          },
         },
-        required: ['fingerprint', 'protocol', 'server', 'port', 'name', 'country', 'sources', 'score'],
+        required: [
+          'fingerprint',
+          'protocol',
+          'server',
+          'port',
+          'name',
+          'country',
+          'sources',
+          'score',
+          'verdict',
+          'scoreComponents',
+        ],
       },
     },
   },

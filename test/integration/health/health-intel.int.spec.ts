@@ -55,14 +55,24 @@ describe('scorer and detector on the real broker and registry', () => {
     const w = scored.get(working);
     expect(w).toMatchObject({
       verdict: 'working',
-      scoreModel: 'score-1',
+      scoreModel: 'score-2',
       sourceIds: ['src-a'],
       lastProbeOutcome: 'ok',
     });
     expect(w?.vantages.map((v) => v.vantage)).toEqual(['eu-1', 'us-1']);
     expect(w?.components['sourceReliability']).toBe(0.8);
-    expect(w?.score).toBeGreaterThan(scored.get(shared)?.score ?? 1);
-    expect(scored.get(shared)?.score).toBeGreaterThan(scored.get(failing)?.score ?? 1);
+    expect(w?.score).toBeGreaterThan(scored.get(shared)?.score ?? 100);
+    expect(scored.get(shared)?.score).toBeGreaterThan(scored.get(failing)?.score ?? 100);
+    // Through Avro and the registry: a 0-100 score whose components' points sum to it.
+    for (const fp of [working, shared, failing]) {
+      const value = scored.get(fp);
+      expect(value?.score).toBeGreaterThanOrEqual(0);
+      expect(value?.score).toBeLessThanOrEqual(100);
+      expect(Object.keys(value?.points ?? {})).toHaveLength(6);
+      const sum = Object.values(value?.points ?? {}).reduce((a, b) => a + b, 0);
+      expect(sum).toBeCloseTo(value?.score ?? -1, 9);
+    }
+    expect(w?.score).toBeGreaterThan(50);
     expect(scored.get(shared)?.components['sourceReliability']).toBe(0.8);
 
     // src-a is demoted by the detector: every config it carries is re-scored without a new event.

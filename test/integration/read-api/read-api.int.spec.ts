@@ -72,7 +72,7 @@ describe('read API on the real broker, over real HTTP', () => {
       ...events.slice(0, 20).map((e, i) => ({
         topic: topics.read.scored,
         key: e.fingerprint,
-        value: scoredEvent(e, i / 20, 50 + i),
+        value: scoredEvent(e, i * 5, 50 + i),
       })),
       { topic: topics.read.health, key: 'prem-a', value: healthEvent('prem-a', 'healthy') },
       { topic: topics.read.snapshots, key: 'prem-a', value: snapshotEvent('prem-a', 21) },
@@ -230,9 +230,32 @@ describe('read API on the real broker, over real HTTP', () => {
       expect(await count('tier=premium,bulk')).toBe(premOrBulk);
     });
 
-    it('keeps scored configs at or above minScore', async () => {
-      expect(await count('minScore=0.5')).toBe(10);
+    it('keeps scored configs at or above minScore, on the 0-100 scale', async () => {
+      expect(await count('minScore=75')).toBe(5);
+      expect(await count('minScore=50')).toBe(10);
       expect(await count('minScore=0')).toBe(20);
+    });
+
+    it('answers 400 INVALID_SCORE stating the 0-100 range for minScore=150', async () => {
+      for (const path of ['/sub/uri?minScore=150', '/configs?minScore=150']) {
+        const answer = await http(a.url, path);
+        expect(answer.status).toBe(400);
+        expect(errorCode(answer)).toBe('INVALID_SCORE');
+        expect((answer.json() as { error: { message: string } }).error.message).toContain(
+          'between 0 and 100',
+        );
+      }
+    });
+
+    it('lists configs by score with the points that make up each score', async () => {
+      const page = (await http(a.url, '/configs?sort=score&minScore=75')).json() as {
+        items: { score: number; scoreComponents: Record<string, { points: number }> }[];
+      };
+      expect(page.items.map((i) => i.score)).toEqual([95, 90, 85, 80, 75]);
+      for (const item of page.items) {
+        const sum = Object.values(item.scoreComponents).reduce((s, c) => s + c.points, 0);
+        expect(sum).toBeCloseTo(item.score, 6);
+      }
     });
 
     it('includes and excludes by RE2 name patterns', async () => {
@@ -455,7 +478,7 @@ describe('read API on the real broker, over real HTTP', () => {
       ['/sub/uri?protocol=vmessx', 'UNKNOWN_PROTOCOL'],
       ['/sub/uri?country=Germany', 'INVALID_COUNTRY'],
       ['/sub/uri?tier=gold', 'UNKNOWN_TIER'],
-      ['/sub/uri?minScore=2', 'INVALID_SCORE'],
+      ['/sub/uri?minScore=150', 'INVALID_SCORE'],
       ['/sub/uri?limit=0', 'INVALID_LIMIT'],
       ['/sub/uri?sort=random', 'UNKNOWN_SORT'],
       ['/sub/uri?dedupe=loose', 'UNKNOWN_DEDUPE_POLICY'],

@@ -180,6 +180,10 @@ type ScoredCore = Pick<
   | 'sourceIds'
   | 'score'
   | 'components'
+  | 'weights'
+  | 'points'
+  | 'verdict'
+  | 'scoreModel'
   | 'lastProbeOutcome'
   | 'lastProbeLatencyMs'
   | 'lastProbedAt'
@@ -201,6 +205,10 @@ type HealthCore = Pick<
   | 'activeAnomalies'
 >;
 
+/**
+ * A score-2 event (0-100) of one component carrying the whole score, so its points are the score
+ * exactly and tests can state thresholds in plain numbers.
+ */
 export function scoredEvent(
   current: ConfigCurrent,
   score: number,
@@ -215,7 +223,11 @@ export function scoredEvent(
     config: current.config,
     sourceIds: current.sources.map((s) => s.sourceId),
     score,
-    components: { probe: score },
+    components: { reachability: score / 100 },
+    weights: { reachability: 1 },
+    points: { reachability: score },
+    verdict: latencyMs === null ? 'unprobed' : 'working',
+    scoreModel: 'score-2',
     lastProbeOutcome: latencyMs === null ? null : 'ok',
     lastProbeLatencyMs: latencyMs,
     lastProbedAt: latencyMs === null ? null : 1_760_000_000_000,

@@ -21,7 +21,7 @@ function stateWith(count: number): ReadState {
   for (let i = 0; i < count; i++) {
     const event = currentEvent(syntheticConfig(i), [{ sourceId: i % 2 === 0 ? 'a' : 'b' }]);
     state.apply('current', event.fingerprint, event);
-    if (i < 10) state.apply('scored', event.fingerprint, scoredEvent(event, i / 10, 100 - i));
+    if (i < 10) state.apply('scored', event.fingerprint, scoredEvent(event, i * 10, 100 - i));
   }
   return state;
 }
@@ -44,7 +44,7 @@ describe('selection queries', () => {
       include: '(a+)+',
       sort: 'x',
       dedupe: 'y',
-      minScore: '2',
+      minScore: '150',
       tier: 'gold',
       country: 'Germany',
       source: 'Bad Id',
@@ -79,7 +79,8 @@ describe('selecting configs', () => {
     expect(names(state, { country: 'NL' }).every((n) => n.includes('NL'))).toBe(true);
     expect(names(state, { source: 'a' })).toHaveLength(20);
     expect(names(state, { tier: 'bulk' })).toHaveLength(20);
-    expect(names(state, { minScore: '0.5' })).toHaveLength(5);
+    expect(names(state, { minScore: '50' })).toHaveLength(5);
+    expect(names(state, { minScore: '90' })).toHaveLength(1);
   });
 
   it('sorts by score, latency and name with missing values last', () => {

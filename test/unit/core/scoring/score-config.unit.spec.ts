@@ -29,10 +29,13 @@ const input = (over: Partial<ScoreInput> = {}): ScoreInput => ({
 const standings = (table: Record<string, SourceStanding>) => (id: string) => table[id];
 
 describe('scoreConfig', () => {
-  it('is the weighted sum of its components, with weights that add up to 1', () => {
+  it('is 100 times the weighted sum of its components, as points, with weights that add up to 1', () => {
     const b = scoreConfig(input({ vantages: { eu: probes([[T0, 'ok', 300]]) } }), model);
     const sum = SCORE_COMPONENT_LIST.reduce((s, c) => s + b.weights[c] * b.components[c], 0);
-    expect(b.score).toBeCloseTo(sum, 2);
+    expect(b.score).toBeCloseTo(100 * sum, 0);
+    for (const c of SCORE_COMPONENT_LIST) {
+      expect(Math.abs(b.points[c] - 100 * b.weights[c] * b.components[c])).toBeLessThanOrEqual(0.05 + 1e-9);
+    }
     expect(SCORE_COMPONENT_LIST.reduce((s, c) => s + b.weights[c], 0)).toBeCloseTo(1, 9);
     for (const c of SCORE_COMPONENT_LIST) {
       expect(b.components[c]).toBeGreaterThanOrEqual(0);

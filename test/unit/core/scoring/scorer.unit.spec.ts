@@ -36,13 +36,19 @@ describe('scorer', () => {
       protocol: 'trojan',
       sourceIds: ['s1'],
       verdict: 'unprobed',
-      scoreModel: 'score-1',
+      scoreModel: 'score-2',
       scoredAt: T0,
       lastProbeOutcome: null,
     });
     expect(Object.keys(value?.components ?? {}).sort()).toEqual(
       ['freshness', 'latency', 'reachability', 'security', 'sourceReliability', 'sources'].sort(),
     );
+    // On the 0-100 scale, with the points of every component summing to the score.
+    expect(value?.score).toBeGreaterThan(1);
+    expect(value?.score).toBeLessThanOrEqual(100);
+    expect(Object.keys(value?.points ?? {}).sort()).toEqual(Object.keys(value?.components ?? {}).sort());
+    const sum = Object.values(value?.points ?? {}).reduce((a, b) => a + b, 0);
+    expect(sum).toBeCloseTo(value?.score ?? -1, 9);
     expect(value?.notes.length).toBeGreaterThan(0);
   });
 
