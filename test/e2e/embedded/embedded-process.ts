@@ -10,6 +10,7 @@ export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const NODE = `${REPO}node_modules/.bin/node`;
 
 export interface EmbeddedProcess {
+  readonly pid: number;
   /** Where the read API listens, from the line it printed. */
   readonly url: string;
   /** Every stdout line so far. */
@@ -79,6 +80,7 @@ export async function startEmbeddedProcess(
   const listening = await waitForLine(/read API on (http:\/\/\S+)/);
   const url = /read API on (http:\/\/\S+)/.exec(listening)?.[1] ?? '';
   return {
+    pid: child.pid ?? -1,
     url,
     lines,
     stderr: () => err,
