@@ -1,7 +1,11 @@
 import { clamp01, decayFactor, round3 } from '../scoring/decay.ts';
 import type { SourceTally } from './config-membership.ts';
 
-/** The parts of a source's reliability; each in [0, 1]. */
+/**
+ * The parts of a source's reliability; each in [0, 1]. Reliability itself stays a share in
+ * [0, 1], not a score on the 0-100 scale: it is the value of a config's `sourceReliability`
+ * score component, and the demotion thresholds below are on that scale.
+ */
 export const RELIABILITY_COMPONENTS = {
   /** Share of recent fetches that gave a usable subscription (smoothed). */
   fetchSuccess: 'fetchSuccess',
