@@ -4,6 +4,7 @@ import { START_FROM } from '../shared/runtime/event-log.ts';
 import type { EventLog, LogRecord, Subscription, TopicPartitionOffset } from '../shared/runtime/event-log.ts';
 import type { ReadState } from '../core/read-model/read-state.ts';
 import type { ReadApiTopics, ReadTopicKind } from '../core/read-model/read-topics.ts';
+import { snapshotLookback, widerLookback } from '../core/read-model/snapshot-lookback.ts';
 import type { ReadApiMetrics } from './read-api-metrics.ts';
 
 export const MATERIALIZER_PHASES = {
@@ -46,15 +47,14 @@ export interface MaterializerOptions {
  * everything from the beginning, so any number of replicas serve the same state and none
  * depends on another's progress.
  *
- * Two phases. Catch-up reads each topic from its start to the end offsets of the moment
- * (`readToEnd`, which also handles partitions whose tail is a transaction marker — the merger
- * writes transactionally, so a plain "position >= end offset" check would never be true); ready
- * follows. Then a consumer in a private, random group follows new records from the beginning of
- * each partition, skipping what the catch-up applied. Its group never commits, and a restart
+ * Two phases. Catch-up reads each compacted topic from its start to the end offsets of the
+ * moment (`readToEnd`, which also handles partitions whose tail is a transaction marker — the
+ * merger writes transactionally, so a plain "position >= end offset" check would never be true),
+ * and of sources.snapshots.v1 (one event per fetch) only the windows that hold each source's
+ * latest event; ready follows. Then a consumer in a private, random group follows new records
+ * from exactly where the catch-up stopped (`startAt`). Its group never commits, and a restart
  * starts over in a new group: there is no shared progress to corrupt. (Positioning the group
- * with committed offsets instead would skip the re-read, but a group created by an offset commit
- * made the broker hold the first join for ~40 s.) The re-read costs decode time once per start,
- * after the instance is already ready.
+ * with committed offsets instead made the broker hold the first join for ~40 s.)
  */
 export function createMaterializer({
   log,
@@ -135,38 +135,104 @@ export function createMaterializer({
     return total;
   };
 
-  const catchUp = async (): Promise<TopicPartitionOffset[]> => {
-    const starts: TopicPartitionOffset[] = [];
-    await Promise.all(
-      names.map(async (topic) => {
-        const ends = await log.endOffsets(topic);
-        // Where this topic's records were seen up to, so following starts after them.
-        const position = new Map<number, bigint>([...ends].map(([p, o]) => [p, BigInt(o)]));
-        const endOf = new Map<number, bigint>(position);
-        for (const [p, end] of endOf) setLag(topic, p, Number(end));
-        await log.readToEnd(topic, {
-          onRecords: (records) => {
-            applyRecords(records);
-            const last = records.at(-1);
-            if (last === undefined) return;
-            const next = BigInt(last.offset) + 1n;
-            if (next > (position.get(last.partition) ?? 0n)) position.set(last.partition, next);
-            const end = endOf.get(last.partition) ?? 0n;
-            setLag(topic, last.partition, end > next ? Number(end - next) : 0);
-          },
-        });
-        for (const [partition, offset] of position) {
-          setLag(topic, partition, 0);
-          starts.push({ topic, partition, offset: offset.toString() });
-        }
-      }),
+  /**
+   * Reads one topic's partitions from `from` (default: their start) to `until` (default: their
+   * end now), applying the records `keep` accepts, and returns where following continues: after
+   * the last record seen, at least the end offsets asked for.
+   */
+  const readRange = async (
+    topic: string,
+    ends: ReadonlyMap<number, string>,
+    range: {
+      readonly from?: ReadonlyMap<number, string>;
+      readonly until?: ReadonlyMap<number, string>;
+      readonly keep?: (record: LogRecord) => boolean;
+    } = {},
+  ): Promise<Map<number, bigint>> => {
+    const position = new Map<number, bigint>([...ends].map(([p, o]) => [p, BigInt(o)]));
+    const { keep } = range;
+    await log.readToEnd(topic, {
+      ...(range.from === undefined ? {} : { from: range.from }),
+      ...(range.until === undefined ? {} : { until: range.until }),
+      onRecords: (records) => {
+        applyRecords(keep === undefined ? records : records.filter(keep));
+        const last = records.at(-1);
+        if (last === undefined) return;
+        const next = BigInt(last.offset) + 1n;
+        if (next > (position.get(last.partition) ?? 0n)) position.set(last.partition, next);
+        const end = BigInt(ends.get(last.partition) ?? '0');
+        setLag(topic, last.partition, end > next ? Number(end - next) : 0);
+      },
+    });
+    return position;
+  };
+
+  const startsOf = (topic: string, position: ReadonlyMap<number, bigint>): TopicPartitionOffset[] =>
+    [...position].map(([partition, offset]) => {
+      setLag(topic, partition, 0);
+      return { topic, partition, offset: offset.toString() };
+    });
+
+  /** Compacted topics: everything, from the start of each partition. */
+  const readWhole = async (topic: string): Promise<TopicPartitionOffset[]> => {
+    const ends = await log.endOffsets(topic);
+    for (const [p, end] of ends) setLag(topic, p, Number(end));
+    return startsOf(topic, await readRange(topic, ends));
+  };
+
+  /**
+   * sources.snapshots.v1 holds one event per fetch for 30 days, but the state keeps only the
+   * latest per source: read windows backwards from the end, each older window applying only
+   * sources no newer window had, until every expected source has one or the topic's start is
+   * reached. Health (read first) says how far back the first window must go.
+   */
+  const readLatestPerKey = async (topic: string): Promise<TopicPartitionOffset[]> => {
+    const ends = await log.endOffsets(topic);
+    for (const [p, end] of ends) setLag(topic, p, Number(end));
+    const firsts = await log.offsetsForTimestamp(topic, 0);
+    const now = Date.now();
+    const { expected, since: first } = snapshotLookback(state, now);
+    const seen = new Set<string>();
+    let position = new Map<number, bigint>();
+    let until: ReadonlyMap<number, string> = ends;
+    let since = first;
+    let windows = 0;
+    for (;;) {
+      const from = since <= 0 ? firsts : await log.offsetsForTimestamp(topic, since);
+      const newer = new Set(seen);
+      const read = await readRange(topic, until, {
+        from,
+        until,
+        keep: (record) => {
+          if (record.key === null) return true;
+          if (newer.has(record.key)) return false;
+          seen.add(record.key);
+          return true;
+        },
+      });
+      if (windows === 0) position = read;
+      windows += 1;
+      const atStart = [...from].every(([p, o]) => BigInt(o) <= BigInt(firsts.get(p) ?? '0'));
+      if (atStart || [...expected].every((id) => seen.has(id))) break;
+      until = from;
+      since = widerLookback(since, now);
+    }
+    logger.info(
+      { topic, windows, since: new Date(since).toISOString(), sources: seen.size, expected: expected.size },
+      'latest snapshots read',
     );
-    return starts;
+    return startsOf(topic, position);
+  };
+
+  const catchUp = async (): Promise<TopicPartitionOffset[]> => {
+    const snapshots = topics.read.snapshots;
+    const whole = await Promise.all(names.filter((t) => t !== snapshots).map(readWhole));
+    return [...whole.flat(), ...(await readLatestPerKey(snapshots))];
   };
 
   const follow = async (starts: readonly TopicPartitionOffset[]): Promise<void> => {
-    // Records below these offsets were applied by the catch-up: the consumer reads them again
-    // (its fresh group starts at the beginning) and skips them.
+    // Records below these offsets were applied by the catch-up; the consumer starts at them,
+    // and this guard keeps a batch fetched before that took effect from applying them twice.
     const skipBelow = new Map<string, bigint>(
       starts.map((s) => [`${s.topic}\u0000${s.partition}`, BigInt(s.offset)]),
     );
@@ -174,6 +240,7 @@ export function createMaterializer({
       group,
       topics: names,
       startFrom: START_FROM.earliest,
+      startAt: starts,
       eachBatch: async (batch, control) => {
         const floor = skipBelow.get(`${batch.topic}\u0000${batch.partition}`);
         const fresh =

@@ -76,7 +76,7 @@ describe('materializer', () => {
     const log = createInProcessEventLog();
     await log.ensureTopics(readApiLogTopics(topics));
     const first = currentEvent(syntheticConfig(1), [{ sourceId: 's' }]);
-    // Same partition for both, so the re-read of the first comes before the second.
+    // Same partition for both: a follower that started at the beginning would meet the first again.
     await log.append([{ topic: topics.read.current, key: first.fingerprint, value: first, partition: 0 }]);
     const state = createReadState();
     let applied = 0;
@@ -96,7 +96,7 @@ describe('materializer', () => {
         { topic: topics.read.current, key: second.fingerprint, value: second, partition: 0 },
       ]);
       await expect.poll(() => state.configCount()).toBe(2);
-      // The follower re-reads the first record (its group starts at the beginning) and skips it.
+      // The follower starts where the catch-up stopped: the first record is not applied again.
       expect(state.changes - changesAfterCatchUp).toBe(1);
       expect(applied).toBeGreaterThan(0);
     } finally {
