@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RUN_BUDGET } from '../../../services/core/probing/budget.ts';
 import type { RunBudget } from '../../../services/core/probing/budget.ts';
@@ -5,6 +6,7 @@ import { nonLoopbackTargets } from '../../../services/core/probing/loopback-scop
 import type { ProbeResult } from '../../../services/core/probing/probe-result.ts';
 import { createCoreReaper } from '../../../services/prober/core-reaper.ts';
 import type { CoreReaper } from '../../../services/prober/core-reaper.ts';
+import type { Lookup } from '../../../services/prober/cheap-stage.ts';
 import { runProbeRound } from '../../../services/prober/probe-round.ts';
 import type { ProbeRoundOptions } from '../../../services/prober/probe-round.ts';
 import { createLogger } from '../../../services/shared/logger.ts';
@@ -198,5 +200,55 @@ describe('run budget', () => {
       coreProcesses: 3,
     });
     expect(report.corePeakRssBytes).toBeGreaterThan(0);
+  });
+
+  it('never has more cheap checks or sing-box processes at once than the budget allows', async () => {
+    // Cheap checks: counted at our own resolver port, which holds each lookup a moment and answers
+    // with a loopback address that the public scope then refuses: no packet leaves the process.
+    let lookups = 0;
+    let peakLookups = 0;
+    const lookup: Lookup = async () => {
+      peakLookups = Math.max(peakLookups, ++lookups);
+      await sleep(30);
+      lookups--;
+      return ['127.0.0.1'];
+    };
+    const ss = lab.working.find((c) => c.config.protocol === 'shadowsocks')?.config;
+    if (ss === undefined) throw new Error('no shadowsocks case');
+    const named = Array.from({ length: 12 }, (_, i) => ({
+      fingerprint: `named-${String(i)}`,
+      config: { ...ss, server: `node-${String(i)}.budget-check.net` },
+    }));
+    const refused: (string | null)[] = [];
+    const cheapOnly = options((_t, r) => refused.push(r.code), { cheapConcurrency: 3 });
+    await runProbeRound(named, { ...cheapOnly, cheap: { scope: 'public', timeoutMs: 1_500, lookup } });
+    expect(refused).toEqual(named.map(() => 'ADDRESS_NOT_ALLOWED'));
+    expect(peakLookups).toBe(3);
+    reaper.dispose();
+
+    // sing-box processes: counted where each one is tracked for the reaper.
+    let cores = 0;
+    let peakCores = 0;
+    const o = options(() => undefined, { coreProcesses: 2, coreBatchSize: 1 });
+    const real = o.core.reaper;
+    const counting: CoreReaper = {
+      ...real,
+      track(pgid, dir) {
+        peakCores = Math.max(peakCores, ++cores);
+        const untrack = real.track(pgid, dir);
+        let gone = false;
+        return () => {
+          if (!gone) cores--;
+          gone = true;
+          untrack();
+        };
+      },
+    };
+    const report = await runProbeRound(
+      lab.working.map((c) => ({ fingerprint: c.name, config: c.config })),
+      { ...o, core: { ...o.core, reaper: counting } },
+    );
+    expect(report).toMatchObject({ probed: lab.working.length, coreProcesses: lab.working.length });
+    expect(peakCores).toBe(2);
   });
 });
