@@ -1,11 +1,18 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { ClickHouseClientConfigOptions } from '@clickhouse/client';
 import { formatQueryParams } from '@clickhouse/client-common';
-import { drainPending } from 'chdb';
-import { createChdbConnection } from 'chdb/connection';
+import type * as Chdb from 'chdb';
+import type * as ChdbConnection from 'chdb/connection';
 import { CLICKHOUSE_ERROR, ClickHouseAdapterError } from './clickhouse-error.ts';
 import { sessionPrelude } from './session-prelude.ts';
+
+// chDB is loaded on first use: loading libchdb costs ~150 MiB of RSS, which processes that only
+// talk HTTP to ClickHouse (the read API, the sink) must not pay for importing createClickHouse.
+const load = createRequire(import.meta.url);
+const chdb = (): typeof Chdb => load('chdb') as typeof Chdb;
+const chdbConnection = (): typeof ChdbConnection => load('chdb/connection') as typeof ChdbConnection;
 
 /** The Connection contract as @clickhouse/client declares it (it does not export the name). */
 export type ClientConnection = NonNullable<ClickHouseClientConfigOptions['connection']>;
@@ -76,7 +83,7 @@ export function openEmbeddedConnection(options: EmbeddedConnectionOptions): Clie
       await anchor.close();
       // The engine frees the directory only once nothing native is in flight; waiting here lets
       // the next client in this process open another directory straight away.
-      await drainPending();
+      await chdb().drainPending();
     },
   };
 }
@@ -85,7 +92,7 @@ function openChdb(path: string): ClientConnection {
   try {
     // chdb declares the contract with its own copy of @clickhouse/client-common's types, which
     // differ from the client's bundled copy only in declarations; at runtime it is this contract.
-    return createChdbConnection({ path }) as unknown as ClientConnection;
+    return chdbConnection().createChdbConnection({ path }) as unknown as ClientConnection;
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : String(cause);
     throw new ClickHouseAdapterError(
