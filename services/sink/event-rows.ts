@@ -19,10 +19,17 @@ import { nameBasedUuid } from '../shared/events/event-metadata.ts';
  * (Nullable columns) and optional strings as '' (plain String columns: ClickHouse stores an
  * empty string for free, a Nullable costs a null map).
  */
-export type Row = Record<
-  string,
-  string | number | boolean | null | readonly string[] | Readonly<Record<string, number>>
->;
+export type RowValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly string[]
+  | readonly (number | null)[]
+  | readonly (string | null)[]
+  | Readonly<Record<string, number>>
+  | Readonly<Record<string, string>>;
+export type Row = Record<string, RowValue>;
 
 /** Where a record came from: tombstones have no event id, so theirs is derived from this. */
 export interface RecordPosition {
@@ -253,10 +260,17 @@ export function currentChangeRow(
     server: v.server,
     port: v.port,
     config: v.config,
+    // One sighting per source as parallel arrays (ClickHouse's Nested layout): index i of each
+    // array describes source_ids[i].
     source_ids: v.sources.map((s) => s.sourceId),
+    source_first_seen: v.sources.map((s) => time(s.firstSeen)),
+    source_last_seen: v.sources.map((s) => time(s.lastSeen)),
+    source_names: v.sources.map((s) => s.name),
     first_seen: time(v.firstSeen),
     last_seen: time(v.lastSeen),
     producer: m.producer,
+    correlation_id: m.correlationId,
+    causation_id: text(m.causationId),
   }));
 }
 
@@ -273,6 +287,13 @@ export function probeRow(value: ConfigProbed | null, _position: RecordPosition, 
     target: text(v.target),
     prober: v.prober,
     producer: m.producer,
+    vantage: v.vantage,
+    connect_ms: v.connectMs,
+    tls_handshake_ms: v.tlsHandshakeMs,
+    error_detail: text(v.errorDetail),
+    traffic_bytes: v.trafficBytes,
+    correlation_id: m.correlationId,
+    causation_id: text(m.causationId),
   }));
 }
 
@@ -295,6 +316,23 @@ export function scoreRow(value: ConfigScored | null, position: RecordPosition, t
     first_seen: time(v.firstSeen),
     last_seen: time(v.lastSeen),
     producer: m.producer,
+    // The score's scale is the producer's (see scoreModel); stored as sent, never rescaled here.
+    verdict: v.verdict,
+    weights: v.weights,
+    points: v.points,
+    // Per-vantage evidence as parallel arrays: index i of each describes vantage_ids[i].
+    vantage_ids: v.vantages.map((x) => x.vantage),
+    vantage_reachability: v.vantages.map((x) => x.reachability),
+    vantage_latency_ms: v.vantages.map((x) => x.latencyMs),
+    vantage_confidence: v.vantages.map((x) => x.confidence),
+    vantage_probes: v.vantages.map((x) => x.probes),
+    vantage_last_outcomes: v.vantages.map((x) => text(x.lastOutcome)),
+    vantage_last_probed_at: v.vantages.map((x) => nullableTime(time, x.lastProbedAt)),
+    notes: v.notes,
+    score_model: v.scoreModel,
+    scored_at: nullableTime(time, v.scoredAt),
+    correlation_id: m.correlationId,
+    causation_id: text(m.causationId),
   }));
 }
 
@@ -315,6 +353,18 @@ export function healthRow(value: SourceHealth | null, position: RecordPosition, 
     baseline_configs: v.baselineConfigs,
     active_anomalies: v.activeAnomalies,
     producer: m.producer,
+    reliability: v.reliability,
+    reliability_components: v.reliabilityComponents,
+    reliability_weights: v.reliabilityWeights,
+    demoted: v.demoted,
+    demoted_since: nullableTime(time, v.demotedSince),
+    mirror_of: text(v.mirrorOf),
+    probed_configs: v.probedConfigs,
+    working_configs: v.workingConfigs,
+    exclusive_configs: v.exclusiveConfigs,
+    last_change_at: nullableTime(time, v.lastChangeAt),
+    correlation_id: m.correlationId,
+    causation_id: text(m.causationId),
   }));
 }
 
@@ -332,5 +382,9 @@ export function anomalyRow(value: SourceAnomaly | null, _position: RecordPositio
     message: v.message,
     snapshot_event_id: text(v.snapshotEventId),
     producer: m.producer,
+    evidence: v.evidence,
+    related_source_id: text(v.relatedSourceId),
+    opened_at: nullableTime(time, v.openedAt),
+    correlation_id: m.correlationId,
   }));
 }

@@ -2,8 +2,11 @@ import type {
   ConfigCurrent,
   ConfigObserved,
   ConfigProbed,
+  ConfigScored,
   EventMetadata,
+  SourceAnomaly,
   SourceFetched,
+  SourceHealth,
   SourceSnapshot,
 } from '../../../services/generated/events.ts';
 import { nameBasedUuid } from '../../../services/shared/events/event-metadata.ts';
@@ -154,7 +157,10 @@ export function probed(
   {
     outcome = 'ok',
     latencyMs = outcome === 'ok' ? 50 : null,
-  }: { outcome?: string; latencyMs?: number | null } = {},
+    ...rest
+  }: { outcome?: string; latencyMs?: number | null } & Partial<
+    Omit<ConfigProbed, 'outcome' | 'latencyMs'>
+  > = {},
 ): ConfigProbed {
   return {
     metadata: metadata(name, at, 'prober/test'),
@@ -171,6 +177,95 @@ export function probed(
     tlsHandshakeMs: null,
     errorDetail: null,
     trafficBytes: 0,
+    ...rest,
+  };
+}
+
+export function scored(
+  name: string,
+  fingerprint: string,
+  at: number,
+  fields: Partial<Omit<ConfigScored, 'metadata' | 'fingerprint'>> = {},
+): ConfigScored {
+  return {
+    metadata: metadata(name, at, 'scorer/test'),
+    fingerprint,
+    protocol: 'vless',
+    server: 'x.example.test',
+    port: 443,
+    config: '{"protocol":"vless"}',
+    sourceIds: ['src-a'],
+    score: 0.5,
+    components: { reachability: 0.5 },
+    lastProbeOutcome: null,
+    lastProbeLatencyMs: null,
+    lastProbedAt: null,
+    firstSeen: at,
+    lastSeen: at,
+    verdict: 'unprobed',
+    weights: { reachability: 1 },
+    vantages: [],
+    notes: [],
+    scoreModel: 'score-test',
+    points: {},
+    scoredAt: at,
+    ...fields,
+  };
+}
+
+export function health(
+  name: string,
+  sourceId: string,
+  at: number,
+  fields: Partial<Omit<SourceHealth, 'metadata' | 'sourceId'>> = {},
+): SourceHealth {
+  return {
+    metadata: metadata(name, at, 'detector/test'),
+    sourceId,
+    status: 'healthy',
+    since: at,
+    lastFetchAt: at,
+    lastSuccessAt: at,
+    lastOutcome: 'ok',
+    consecutiveFailures: 0,
+    configs: 0,
+    baselineConfigs: null,
+    activeAnomalies: [],
+    reliability: null,
+    reliabilityComponents: {},
+    reliabilityWeights: {},
+    demoted: false,
+    demotedSince: null,
+    mirrorOf: null,
+    probedConfigs: 0,
+    workingConfigs: 0,
+    exclusiveConfigs: 0,
+    lastChangeAt: null,
+    ...fields,
+  };
+}
+
+export function anomaly(
+  name: string,
+  sourceId: string,
+  at: number,
+  fields: Partial<Omit<SourceAnomaly, 'metadata' | 'sourceId'>> = {},
+): SourceAnomaly {
+  return {
+    metadata: metadata(name, at, 'detector/test'),
+    sourceId,
+    kind: 'count-collapse',
+    state: 'opened',
+    severity: 'warning',
+    detectedAt: at,
+    observed: null,
+    expected: null,
+    message: 'test anomaly',
+    snapshotEventId: null,
+    evidence: {},
+    relatedSourceId: null,
+    openedAt: null,
+    ...fields,
   };
 }
 
