@@ -1,3 +1,4 @@
+import { PROBE_OUTCOMES } from '../scoring/probe-evidence.ts';
 import type { BuiltQuery } from './built-query.ts';
 import type { ConfigHistoryInput } from './analytics-inputs.ts';
 import { HOURS_IN_RANGE, hourBucketSql, rangeParams, resolveRange } from './time-range.ts';
@@ -8,8 +9,19 @@ import type { Percentiles } from './values.ts';
 /**
  * GET /analytics/configs/:fingerprint/history: when a config was first and last seen, in how
  * many sources over time, which sources, and (from the prober's events) its uptime and probe
- * latency. Every query reads by fingerprint, the leading key of the tables it touches.
+ * latency, overall and per vantage point. Every query reads by fingerprint, the leading key of
+ * the tables it touches.
+ *
+ * Uptime counts decisive probes only: unsupported and core-error say nothing about the config
+ * (the scorer ignores them too), so they are reported as `inconclusive`, not as downtime.
  */
+
+/** Outcomes that are no evidence either way; a closed set of literals, safe in SQL text. */
+export const INCONCLUSIVE_OUTCOMES: readonly string[] = [
+  PROBE_OUTCOMES.unsupported,
+  PROBE_OUTCOMES.coreError,
+];
+const INCONCLUSIVE_SQL = INCONCLUSIVE_OUTCOMES.map((o) => `'${o}'`).join(', ');
 
 export interface ConfigHistoryRequest {
   readonly fingerprint: string;
@@ -89,6 +101,7 @@ SELECT
     sources,
     length(probe_ids) AS probes,
     length(probe_ok_ids) AS probes_ok,
+    length(probe_inconclusive_ids) AS probes_inconclusive,
     length(latency) AS latency_samples,
     ${PERCENTILES_SQL}latency) AS latency_ms
 FROM
@@ -98,6 +111,7 @@ FROM
         uniqCombinedMerge(sources) AS sources,
         groupUniqArrayArray(probe_ids) AS probe_ids,
         groupUniqArrayArray(probe_ok_ids) AS probe_ok_ids,
+        groupUniqArrayArray(probe_inconclusive_ids) AS probe_inconclusive_ids,
         arrayMap(l -> l.2, groupUniqArrayArray(probe_latencies)) AS latency
     FROM config_hourly
     WHERE fingerprint = {fingerprint:String} AND ${HOURS_IN_RANGE}
@@ -108,24 +122,107 @@ ORDER BY t`,
   };
 }
 
+/**
+ * Per vantage point, from the probes themselves (config_probes, 180 days; exact: sets of event
+ * ids make redelivered rows count once): per bucket, or with `resolution: null` over the range.
+ * Probe time decides the bucket, to the millisecond of the range (not whole hours as the
+ * rollup): the raw rows allow it.
+ */
+export function configVantageQuery(request: ConfigHistoryRequest, resolution: Resolution | null): BuiltQuery {
+  const bucket =
+    resolution === null
+      ? "toDateTime({from:DateTime64(3)}, 'UTC')"
+      : hourBucketSql(resolution, "toStartOfHour(probed_at, 'UTC')");
+  return {
+    sql: `
+SELECT
+    vantage,
+    toUnixTimestamp(bucket) * 1000 AS t,
+    length(ids) AS probes,
+    length(ok_ids) AS probes_ok,
+    length(inconclusive_ids) AS probes_inconclusive,
+    length(latency) AS latency_samples,
+    ${PERCENTILES_SQL}latency) AS latency_ms,
+    length(connect) AS connect_samples,
+    ${PERCENTILES_SQL}connect) AS connect_ms,
+    last_probed_at,
+    last_outcome
+FROM
+(
+    SELECT
+        vantage,
+        ${bucket} AS bucket,
+        groupUniqArray(event_id) AS ids,
+        groupUniqArrayIf(event_id, outcome = 'ok') AS ok_ids,
+        groupUniqArrayIf(event_id, outcome IN (${INCONCLUSIVE_SQL})) AS inconclusive_ids,
+        arrayMap(l -> l.2, groupUniqArrayIf((event_id, assumeNotNull(latency_ms)), outcome = 'ok' AND latency_ms IS NOT NULL)) AS latency,
+        arrayMap(l -> l.2, groupUniqArrayIf((event_id, assumeNotNull(connect_ms)), connect_ms IS NOT NULL)) AS connect,
+        toUnixTimestamp64Milli(max(probed_at)) AS last_probed_at,
+        argMax(outcome, (probed_at, event_id)) AS last_outcome
+    FROM config_probes
+    WHERE fingerprint = {fingerprint:String}
+      AND probed_at >= {from:DateTime64(3)} AND probed_at < {to:DateTime64(3)}
+    GROUP BY vantage, bucket
+)
+ORDER BY vantage, t
+LIMIT 100000`,
+    params: { fingerprint: request.fingerprint, ...rangeParams(request.range) },
+  };
+}
+
+export interface ConfigVantageRow {
+  readonly vantage: string;
+  readonly t: string | number;
+  readonly probes: string | number;
+  readonly probes_ok: string | number;
+  readonly probes_inconclusive: string | number;
+  readonly latency_samples: string | number;
+  readonly latency_ms: readonly (number | null)[];
+  readonly connect_samples: string | number;
+  readonly connect_ms: readonly (number | null)[];
+  readonly last_probed_at: string | number;
+  readonly last_outcome: string;
+}
+
 export interface ConfigSeriesRow {
   readonly t: string | number;
   readonly sources: string | number;
   readonly probes: string | number;
   readonly probes_ok: string | number;
+  readonly probes_inconclusive: string | number;
   readonly latency_samples: string | number;
   readonly latency_ms: readonly (number | null)[];
 }
 
-export interface ConfigPoint {
-  /** Distinct sources that carried it in the bucket. */
-  readonly sources: number;
+export interface ProbePoint {
+  /** Every probe, inconclusive ones included. */
   readonly probes: number;
   readonly probesOk: number;
-  /** probesOk / probes; null when it was not probed. */
+  /** Probes that say nothing about the config (unsupported, core-error). */
+  readonly inconclusive: number;
+  /** probesOk / (probes - inconclusive); null without a decisive probe. */
   readonly uptime: number | null;
   /** Of successful probes; null without any. */
   readonly latencyMs: Percentiles | null;
+}
+
+export interface ConfigPoint extends ProbePoint {
+  /** Distinct sources that carried it in the bucket. */
+  readonly sources: number;
+}
+
+export interface VantagePoint extends ProbePoint {
+  /** TCP connect time of the cheap stage, over every probe that connected. */
+  readonly connectMs: Percentiles | null;
+}
+
+export interface VantageHistory {
+  /** The prober deployment's vantage id ('' for probes written before vantages existed). */
+  readonly vantage: string;
+  readonly lastOutcome: string;
+  readonly lastProbedAt: string;
+  readonly totals: VantagePoint;
+  readonly series: readonly (VantagePoint & { readonly t: string })[];
 }
 
 export interface ConfigHistory {
@@ -146,6 +243,8 @@ export interface ConfigHistory {
   } | null;
   readonly totals: ConfigPoint;
   readonly series: readonly (ConfigPoint & { readonly t: string })[];
+  /** Per vantage point that probed it in the range, by vantage id. */
+  readonly vantages: readonly VantageHistory[];
   readonly sources: readonly {
     readonly sourceId: string;
     readonly firstSeen: string;
@@ -168,6 +267,8 @@ export interface ConfigHistoryRows {
   }[];
   readonly series: readonly ConfigSeriesRow[];
   readonly totals: readonly ConfigSeriesRow[];
+  readonly vantageSeries: readonly ConfigVantageRow[];
+  readonly vantageTotals: readonly ConfigVantageRow[];
   readonly sources: readonly {
     readonly source_id: string;
     readonly first_seen: string | number;
@@ -181,16 +282,48 @@ export function configUnknown(rows: Pick<ConfigHistoryRows, 'seen' | 'identity' 
   return num(rows.seen[0]?.rows) === 0 && rows.identity.length === 0 && rows.current.length === 0;
 }
 
-function configPoint(row: ConfigSeriesRow | undefined): ConfigPoint {
+function probePoint(
+  row:
+    | Pick<ConfigSeriesRow, 'probes' | 'probes_ok' | 'probes_inconclusive' | 'latency_ms' | 'latency_samples'>
+    | undefined,
+): ProbePoint {
   const probes = num(row?.probes);
   const probesOk = num(row?.probes_ok);
+  const inconclusive = num(row?.probes_inconclusive);
   return {
-    sources: num(row?.sources),
     probes,
     probesOk,
-    uptime: ratio(probesOk, probes),
+    inconclusive,
+    uptime: ratio(probesOk, probes - inconclusive),
     latencyMs: percentiles(row?.latency_ms, num(row?.latency_samples)),
   };
+}
+
+function configPoint(row: ConfigSeriesRow | undefined): ConfigPoint {
+  return { sources: num(row?.sources), ...probePoint(row) };
+}
+
+function vantagePoint(row: ConfigVantageRow): VantagePoint {
+  return { ...probePoint(row), connectMs: percentiles(row.connect_ms, num(row.connect_samples)) };
+}
+
+/** Vantages in id order, each with its range totals and its buckets (only those it probed in). */
+function shapeVantages(
+  totals: readonly ConfigVantageRow[],
+  series: readonly ConfigVantageRow[],
+): VantageHistory[] {
+  return [...totals]
+    .sort((a, b) => (a.vantage < b.vantage ? -1 : a.vantage > b.vantage ? 1 : 0))
+    .map((row) => ({
+      vantage: row.vantage,
+      lastOutcome: row.last_outcome,
+      lastProbedAt: iso(num(row.last_probed_at)),
+      totals: vantagePoint(row),
+      series: series
+        .filter((r) => r.vantage === row.vantage)
+        .map((r) => ({ t: iso(num(r.t)), ...vantagePoint(r) }))
+        .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0)),
+    }));
 }
 
 export function shapeConfigHistory(request: ConfigHistoryRequest, rows: ConfigHistoryRows): ConfigHistory {
@@ -219,6 +352,7 @@ export function shapeConfigHistory(request: ConfigHistoryRequest, rows: ConfigHi
           },
     totals: configPoint(rows.totals[0]),
     series: rows.series.map((row) => ({ t: iso(num(row.t)), ...configPoint(row) })),
+    vantages: shapeVantages(rows.vantageTotals, rows.vantageSeries),
     sources: rows.sources.map((r) => ({
       sourceId: r.source_id,
       firstSeen: iso(num(r.first_seen)),

@@ -14,6 +14,7 @@ import {
   configSeriesQuery,
   configSourcesQuery,
   configUnknown,
+  configVantageQuery,
   shapeConfigHistory,
 } from '../../core/analytics/config-history.ts';
 import type { ConfigHistory, ConfigHistoryRows } from '../../core/analytics/config-history.ts';
@@ -76,17 +77,22 @@ export function createAnalytics({
 
     async configHistory(input) {
       const request = configHistoryRequest(input, now());
-      const [seen, identity, current, series, totals, sources] = await Promise.all([
-        runner.rows<ConfigHistoryRows['seen'][number]>(configSeenQuery(request.fingerprint)),
-        runner.rows<ConfigHistoryRows['identity'][number]>(configIdentityQuery(request.fingerprint)),
-        runner.rows<ConfigHistoryRows['current'][number]>(configCurrentQuery(request.fingerprint)),
-        runner.rows<ConfigHistoryRows['series'][number]>(
-          configSeriesQuery(request, request.range.resolution),
-        ),
-        runner.rows<ConfigHistoryRows['totals'][number]>(configSeriesQuery(request, null)),
-        runner.rows<ConfigHistoryRows['sources'][number]>(configSourcesQuery(request)),
-      ]);
-      const rows = { seen, identity, current, series, totals, sources };
+      const [seen, identity, current, series, totals, vantageSeries, vantageTotals, sources] =
+        await Promise.all([
+          runner.rows<ConfigHistoryRows['seen'][number]>(configSeenQuery(request.fingerprint)),
+          runner.rows<ConfigHistoryRows['identity'][number]>(configIdentityQuery(request.fingerprint)),
+          runner.rows<ConfigHistoryRows['current'][number]>(configCurrentQuery(request.fingerprint)),
+          runner.rows<ConfigHistoryRows['series'][number]>(
+            configSeriesQuery(request, request.range.resolution),
+          ),
+          runner.rows<ConfigHistoryRows['totals'][number]>(configSeriesQuery(request, null)),
+          runner.rows<ConfigHistoryRows['vantageSeries'][number]>(
+            configVantageQuery(request, request.range.resolution),
+          ),
+          runner.rows<ConfigHistoryRows['vantageTotals'][number]>(configVantageQuery(request, null)),
+          runner.rows<ConfigHistoryRows['sources'][number]>(configSourcesQuery(request)),
+        ]);
+      const rows = { seen, identity, current, series, totals, vantageSeries, vantageTotals, sources };
       if (configUnknown(rows))
         throw new AnalyticsError('ANALYTICS_NOT_FOUND', `no history for config ${request.fingerprint}`);
       return shapeConfigHistory(request, rows);

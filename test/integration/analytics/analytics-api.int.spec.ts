@@ -94,7 +94,7 @@ describe('analytics endpoints over a hand-computed history', () => {
     expect(body).toMatchObject({ error: { code: 'ANALYTICS_NOT_FOUND' } });
   });
 
-  it('answers a config history: first/last seen, current state, sources over time, uptime and probe latency', async () => {
+  it('answers a config history: first/last seen, current state, sources over time, uptime and probe latency overall and per vantage', async () => {
     const { status, body } = await get(`/analytics/configs/${F1}/history?${range}&resolution=hour`);
     expect(status).toBe(200);
     expect(body).toMatchObject({
@@ -108,6 +108,22 @@ describe('analytics endpoints over a hand-computed history', () => {
     });
     close(body['totals'], EXPECTED.configF1.totals);
     close(body['series'], EXPECTED.configF1.hourlySeries);
+    close(body['vantages'], EXPECTED.configF1.vantages);
+  });
+
+  it('answers per-vantage uptime over the exact range, to the millisecond of the raw probes', async () => {
+    // From the minute of p3 on: eu-1 keeps p3 (timeout) and p4, us-1 keeps only its core-error.
+    const from = iso(D0 + 3_600_000 + 20 * 60_000);
+    const { body } = await get(
+      `/analytics/configs/${F1}/history?from=${from}&to=${iso(RANGE.to)}&resolution=day`,
+    );
+    const vantages = body['vantages'] as { vantage: string; totals: Record<string, unknown> }[];
+    expect(
+      vantages.map((v) => [v.vantage, v.totals['probes'], v.totals['probesOk'], v.totals['uptime']]),
+    ).toEqual([
+      ['eu-1', 2, 1, 0.5],
+      ['us-1', 1, 0, null],
+    ]);
   });
 
   it('reports a config whose tombstone removed it from the merged set', async () => {

@@ -75,11 +75,14 @@ export const OBSERVATIONS = [
   obs('b-o2', F2, 'src-b', at(0, 0)),
 ];
 
+// F1 from two vantages: eu-1 (40 ms, a timeout, 80 ms a day later) and us-1 (60 ms, then its
+// own core failing: no evidence about F1).
 export const PROBES = [
-  probed('p1', F1, at(1, 0), { latencyMs: 40 }),
-  probed('p2', F1, at(1, 10), { latencyMs: 60 }),
-  probed('p3', F1, at(1, 20), { outcome: 'timeout' }),
-  probed('p4', F1, at(24, 10), { latencyMs: 80 }),
+  probed('p1', F1, at(1, 0), { latencyMs: 40, vantage: 'eu-1', connectMs: 10 }),
+  probed('p2', F1, at(1, 10), { latencyMs: 60, vantage: 'us-1', connectMs: 30 }),
+  probed('p3', F1, at(1, 20), { outcome: 'timeout', vantage: 'eu-1' }),
+  probed('p4', F1, at(24, 10), { latencyMs: 80, vantage: 'eu-1', connectMs: 20 }),
+  probed('p5', F1, at(1, 30), { outcome: 'core-error', vantage: 'us-1' }),
 ];
 
 export const CURRENT = [
@@ -204,15 +207,24 @@ export const EXPECTED = {
     protocol: 'vless',
     port: 443,
     current: { inMergedSet: true, sources: ['src-a'], since: iso(D0 + DAY) },
-    // Probes 40, 60, timeout, 80: uptime 3/4; latencies 40, 60, 80: p95 at 1.9 -> 78, p99 at 1.98 -> 79.6.
-    totals: { sources: 2, probes: 4, probesOk: 3, uptime: 0.75, latencyMs: { p50: 60, p95: 78, p99: 79.6 } },
+    // Probes 40, 60, timeout, 80 and a core-error: uptime 3 ok of 4 decisive; latencies 40, 60,
+    // 80: p95 at index 1.9 -> 78, p99 at 1.98 -> 79.6.
+    totals: {
+      sources: 2,
+      probes: 5,
+      probesOk: 3,
+      inconclusive: 1,
+      uptime: 0.75,
+      latencyMs: { p50: 60, p95: 78, p99: 79.6 },
+    },
     hourlySeries: [
-      { t: iso(D0), sources: 2, probes: 0, probesOk: 0, uptime: null, latencyMs: null },
+      { t: iso(D0), sources: 2, probes: 0, probesOk: 0, inconclusive: 0, uptime: null, latencyMs: null },
       {
         t: iso(D0 + HOUR),
         sources: 0,
-        probes: 3,
+        probes: 4,
         probesOk: 2,
+        inconclusive: 1,
         uptime: 2 / 3,
         latencyMs: { p50: 50, p95: 59, p99: 59.8 },
       },
@@ -221,8 +233,71 @@ export const EXPECTED = {
         sources: 1,
         probes: 1,
         probesOk: 1,
+        inconclusive: 0,
         uptime: 1,
         latencyMs: { p50: 80, p95: 80, p99: 80 },
+      },
+    ],
+    vantages: [
+      {
+        // p1 (40 ms, connect 10), p3 (timeout), p4 (80 ms, connect 20): 2 of 3; latencies 40, 80:
+        // p50 60, p95 40 + 0.95 x 40 = 78, p99 79.6; connects 10, 20: 15, 19.5, 19.9.
+        vantage: 'eu-1',
+        lastOutcome: 'ok',
+        lastProbedAt: iso(D0 + DAY + 10 * 60_000),
+        totals: {
+          probes: 3,
+          probesOk: 2,
+          inconclusive: 0,
+          uptime: 2 / 3,
+          latencyMs: { p50: 60, p95: 78, p99: 79.6 },
+          connectMs: { p50: 15, p95: 19.5, p99: 19.9 },
+        },
+        series: [
+          {
+            t: iso(D0 + HOUR),
+            probes: 2,
+            probesOk: 1,
+            inconclusive: 0,
+            uptime: 0.5,
+            latencyMs: { p50: 40, p95: 40, p99: 40 },
+            connectMs: { p50: 10, p95: 10, p99: 10 },
+          },
+          {
+            t: iso(D0 + DAY),
+            probes: 1,
+            probesOk: 1,
+            inconclusive: 0,
+            uptime: 1,
+            latencyMs: { p50: 80, p95: 80, p99: 80 },
+            connectMs: { p50: 20, p95: 20, p99: 20 },
+          },
+        ],
+      },
+      {
+        // p2 (60 ms, connect 30) and p5 (core-error, no evidence): 1 of 1 decisive.
+        vantage: 'us-1',
+        lastOutcome: 'core-error',
+        lastProbedAt: iso(D0 + HOUR + 30 * 60_000),
+        totals: {
+          probes: 2,
+          probesOk: 1,
+          inconclusive: 1,
+          uptime: 1,
+          latencyMs: { p50: 60, p95: 60, p99: 60 },
+          connectMs: { p50: 30, p95: 30, p99: 30 },
+        },
+        series: [
+          {
+            t: iso(D0 + HOUR),
+            probes: 2,
+            probesOk: 1,
+            inconclusive: 1,
+            uptime: 1,
+            latencyMs: { p50: 60, p95: 60, p99: 60 },
+            connectMs: { p50: 30, p95: 30, p99: 30 },
+          },
+        ],
       },
     ],
     sources: [

@@ -125,12 +125,90 @@ describe('analytics shaping', () => {
       current: [{ deleted: true, source_ids: ['a'], since: '3000' }],
       series: [],
       totals: [],
+      vantageSeries: [],
+      vantageTotals: [],
       sources: [],
     });
     expect(history).toMatchObject({
+      vantages: [],
       firstSeen: '1970-01-01T00:00:01.000Z',
       current: { inMergedSet: false, sources: [], since: '1970-01-01T00:00:03.000Z' },
       totals: { sources: 0, uptime: null, latencyMs: null },
     });
+  });
+
+  it('reports uptime over decisive probes only, per vantage with its own buckets', () => {
+    const vantageRow = (
+      vantage: string,
+      t: number,
+      probes: number,
+      ok: number,
+      inconclusive: number,
+      latency: readonly number[] | null,
+    ) => ({
+      vantage,
+      t: String(t),
+      probes: String(probes),
+      probes_ok: String(ok),
+      probes_inconclusive: String(inconclusive),
+      latency_samples: String(latency === null ? 0 : 3),
+      latency_ms: latency ?? [Number.NaN, Number.NaN, Number.NaN],
+      connect_samples: '0',
+      connect_ms: [],
+      last_probed_at: String(t + 500),
+      last_outcome: ok > 0 ? 'ok' : 'timeout',
+    });
+    const history = shapeConfigHistory(configHistoryRequest({ fingerprint: 'ab'.repeat(32) }, NOW), {
+      seen: [{ first_seen: '1000', last_seen: '2000', rows: '2' }],
+      identity: [],
+      current: [],
+      series: [],
+      // 5 probes, 1 core-error: 3 ok of 4 decisive.
+      totals: [
+        {
+          t: '0',
+          sources: '1',
+          probes: '5',
+          probes_ok: '3',
+          probes_inconclusive: '1',
+          latency_samples: '0',
+          latency_ms: [],
+        },
+      ],
+      vantageSeries: [
+        vantageRow('us-1', 7_200_000, 1, 0, 1, null),
+        vantageRow('eu-1', 3_600_000, 4, 3, 0, [1, 2, 3]),
+      ],
+      vantageTotals: [vantageRow('us-1', 0, 1, 0, 1, null), vantageRow('eu-1', 0, 4, 3, 0, [1, 2, 3])],
+      sources: [],
+    });
+    expect(history.totals).toMatchObject({ probes: 5, probesOk: 3, inconclusive: 1, uptime: 0.75 });
+    expect(history.vantages.map((v) => v.vantage)).toEqual(['eu-1', 'us-1']);
+    expect(history.vantages[0]).toEqual({
+      vantage: 'eu-1',
+      lastOutcome: 'ok',
+      lastProbedAt: '1970-01-01T00:00:00.500Z',
+      totals: {
+        probes: 4,
+        probesOk: 3,
+        inconclusive: 0,
+        uptime: 0.75,
+        latencyMs: { p50: 1, p95: 2, p99: 3 },
+        connectMs: null,
+      },
+      series: [
+        {
+          t: '1970-01-01T01:00:00.000Z',
+          probes: 4,
+          probesOk: 3,
+          inconclusive: 0,
+          uptime: 0.75,
+          latencyMs: { p50: 1, p95: 2, p99: 3 },
+          connectMs: null,
+        },
+      ],
+    });
+    // Only an inconclusive probe: no uptime at all rather than 0.
+    expect(history.vantages[1]?.totals).toMatchObject({ probes: 1, inconclusive: 1, uptime: null });
   });
 });
