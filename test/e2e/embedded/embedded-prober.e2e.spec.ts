@@ -39,6 +39,7 @@ interface ConfigRow {
   readonly fingerprint: string;
   readonly name: string;
   readonly score: number | null;
+  readonly scoreComponents: Readonly<Record<string, { readonly points: number }>> | null;
 }
 
 /** Live processes running `bin` below `root` (sing-box runs under sh and timeout), from /proc. */
@@ -210,7 +211,14 @@ describe('embedded mode with the prober on (npm start --probe)', () => {
     expect(Object.fromEntries(outcomes)).toEqual(
       Object.fromEntries([...expected].map(([name, e]) => [name, e.outcome])),
     );
-    // Relative, not absolute: the score's scale is not this test's business.
+    // Every score is 0-100 and explained: the points of its components add up to it.
+    for (const [name] of expected) {
+      const row = byName.get(name);
+      expect(row?.score, name).toBeGreaterThanOrEqual(0);
+      expect(row?.score, name).toBeLessThanOrEqual(100);
+      const points = Object.values(row?.scoreComponents ?? {}).reduce((sum, c) => sum + c.points, 0);
+      expect(points, name).toBeCloseTo(row?.score ?? Number.NaN, 6);
+    }
     const scoreOf = (name: string): number => byName.get(name)?.score ?? Number.NaN;
     const worst = Math.min(...working.map((c) => scoreOf(nameOf(c.name))));
     for (const name of [...broken.map((c) => nameOf(c.name)), 'wireguard-unsupported'])
