@@ -8,7 +8,8 @@
  *   npm run -s bench:probe [-- --configs 2000 --batch 100 --processes 2 --requests 32 --broken 0]
  *
  * 1. cheap stage: configs/s through resolve + TCP connect (+ TLS handshake with the config's
- *    SNI/ALPN where it uses TLS), concurrency = the run budget's cheapConcurrency.
+ *    SNI/ALPN where it uses TLS), or for hysteria2/tuic one QUIC Version Negotiation round trip
+ *    (a 1200-byte datagram), concurrency = the run budget's cheapConcurrency.
  * 2. sing-box stage alone: configs/s through real requests via sing-box, `--processes` processes
  *    at a time, `--batch` outbounds each, `--requests` requests in flight per process; CPU
  *    seconds and peak RSS of the prober's sing-box processes (from /proc), CPU of the lab's
@@ -134,9 +135,12 @@ const loadBefore = os.loadavg()[0] ?? 0;
 
 // 1. Cheap stage.
 let cheapPassed = 0;
+let quicProbes = 0;
 const cheap = await measure(() =>
   pool(configs, DEFAULT_RUN_BUDGET.cheapConcurrency, async ({ config }) => {
-    const outcome = await cheapStage(cheapPlan(config), {
+    const plan = cheapPlan(config);
+    if (plan.network === 'quic') quicProbes++;
+    const outcome = await cheapStage(plan, {
       scope: 'loopback',
       timeoutMs: 3_000,
       ca: [lab.cert],
@@ -238,7 +242,7 @@ console.log(
 );
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 console.log(
-  `| cheap (resolve + TCP [+ TLS]) | ${String(total)} (${String(cheapPassed)} passed) | ${cheap.wallS.toFixed(2)} | **${rate(total, cheap.wallS)}** | ${cheap.nodeCpuS.toFixed(2)} | — | ${cheap.serverCpuS.toFixed(2)} | — |`,
+  `| cheap (resolve + TCP [+ TLS], or QUIC version negotiation) | ${String(total)} (${String(cheapPassed)} passed, ${String(quicProbes)} over QUIC) | ${cheap.wallS.toFixed(2)} | **${rate(total, cheap.wallS)}** | ${cheap.nodeCpuS.toFixed(2)} | — | ${cheap.serverCpuS.toFixed(2)} | — |`,
 );
 console.log(
   `| sing-box stage alone | ${String(total)} (${String(coreOk)} ok, ${String(coreFailedExpected)} failed as expected, ${String(coreUnexpected)} unexpected) | ${core.wallS.toFixed(2)} | **${rate(total, core.wallS)}** | ${core.nodeCpuS.toFixed(2)} | ${coreCpu.toFixed(2)} (${String(coreProcesses)} processes) | ${core.serverCpuS.toFixed(2)} | ${mib(corePeakRss)} MiB |`,
