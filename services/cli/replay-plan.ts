@@ -26,6 +26,11 @@ export interface ReplayStep {
   readonly start: ReplayStart;
   /** Emptied before the run: the replayed processor starts from no state. */
   readonly changelog: string;
+  /**
+   * Compacted inputs read whole from their beginning whatever the start (the parser's catalog:
+   * the state it feeds is emptied with the rest, so it must be read again).
+   */
+  readonly tables: readonly string[];
 }
 
 export interface ReplayPlan {
@@ -82,6 +87,7 @@ export function planReplay(request: ReplayRequest): ReplayPlan {
     input: topics.fetched,
     start: from,
     changelog: changelogTopic(processorName(PROCESSOR_KINDS.parser, topics), PARSER_STORE),
+    tables: [topics.catalog],
   };
   const merger = (start: ReplayStart): ReplayStep => ({
     kind: PROCESSOR_KINDS.merger,
@@ -89,6 +95,7 @@ export function planReplay(request: ReplayRequest): ReplayPlan {
     input: topics.observed,
     start,
     changelog: changelogTopic(processorName(PROCESSOR_KINDS.merger, topics), MERGER_STORE),
+    tables: [],
   });
   const notes: string[] = [];
   if (request.fromTimestamp !== undefined && request.target !== REPLAY_TARGETS.merger) {

@@ -108,6 +108,10 @@ export async function executeReplay(plan: ReplayPlan, deps: ReplayDeps): Promise
         offset,
       }),
     );
+    for (const table of step.tables) {
+      for (const [partition, offset] of await log.offsetsForTimestamp(table, 0))
+        offsets.push({ topic: table, partition, offset });
+    }
     await resetGroup(log, step.group, offsets, `${step.group}.${instance}.reset`);
     report(
       `${step.kind}: group ${step.group} reset to ${describeStart(step.start)}, ${tombstoned.get(step.group) ?? 0} state keys cleared`,
@@ -148,7 +152,7 @@ export async function executeReplay(plan: ReplayPlan, deps: ReplayDeps): Promise
           start: starts.get(step.group) ?? new Map(),
         });
         report(`${step.kind}: ${await recordsIn(step.group)} records in, lag ${progress.lag}`);
-        if (isParser && progress.lag === 0n) break;
+        if (isParser && progress.lag === 0n && (await tablesRead(log, groups, step))) break;
         // Transactional inputs end in commit markers no consumer sees: ask the log what is really left.
         const idle = progress.processed === lastCommitted;
         lastCommitted = progress.processed;
@@ -207,6 +211,16 @@ async function resetGroup(
   } finally {
     await writer.close();
   }
+}
+
+/** Whether the group has consumed every table input of the step up to its current end. */
+async function tablesRead(log: EventLog, groups: ReplayGroups, step: ReplayStep): Promise<boolean> {
+  for (const table of step.tables) {
+    if ((await groupProgress(log, step.group, table)).lag === 0n) continue;
+    // A table written in transactions ends in a marker no consumer commits past.
+    if ((await groups.pending(table, step.group)) > 0) return false;
+  }
+  return true;
 }
 
 function describeStart(start: ReplayStart): string {

@@ -14,6 +14,24 @@ export interface ParseStats {
   readonly diagnostics: Readonly<Record<string, number>>;
 }
 
+/** Why a source's configs were withdrawn by the catalog rather than by a fetch. */
+export const WITHDRAWAL_REASONS = {
+  /** The catalog entry says `enabled: false`: the fetchers stop, so its configs must stop counting. */
+  disabled: 'disabled',
+  /** The catalog entry was tombstoned. */
+  removed: 'removed',
+} as const;
+export type WithdrawalReason = (typeof WITHDRAWAL_REASONS)[keyof typeof WITHDRAWAL_REASONS];
+
+/** A source the catalog took out of service: its fetch events are ignored until it is enabled again. */
+export interface Withdrawal {
+  readonly reason: WithdrawalReason;
+  /** Time of the catalog event (or the tombstone's record timestamp). */
+  readonly at: number;
+  /** Id of that catalog event (derived for a tombstone, which has no metadata). */
+  readonly eventId: string;
+}
+
 /**
  * The parser's state of one source: its last snapshot. The carried set lives in chunk records
  * next to this header, so one big source never makes a changelog record larger than the broker
@@ -29,6 +47,11 @@ export interface SourceState {
   readonly chunks: number;
   /** Statistics of the parse that produced the set (null once expired). */
   readonly stats: ParseStats | null;
+  /**
+   * Set while the catalog has the source disabled or removed (absent in headers written before
+   * the parser read the catalog). The carried set is empty then.
+   */
+  readonly withdrawn?: Withdrawal;
 }
 
 export type StoredValue = SourceState | readonly CarriedConfig[];

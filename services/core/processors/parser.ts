@@ -1,5 +1,11 @@
-import type { ConfigObserved, EventMetadata, SourceFetched, SourceSnapshot } from '../../generated/events.ts';
-import { derivedMetadata } from '../../shared/events/event-metadata.ts';
+import type {
+  ConfigObserved,
+  EventMetadata,
+  SourceCatalogEntry,
+  SourceFetched,
+  SourceSnapshot,
+} from '../../generated/events.ts';
+import { derivedMetadata, nameBasedUuid } from '../../shared/events/event-metadata.ts';
 import { FETCH_OUTCOMES } from '../../shared/events/fetch-outcome.ts';
 import { PRESENCES } from '../../shared/events/presence.ts';
 import type { Presence } from '../../shared/events/presence.ts';
@@ -11,20 +17,35 @@ import type { ProcessContext, Processor } from '../processing/processor.ts';
 import type { InputRecord, OutputRecord } from '../processing/record.ts';
 import { configJson } from './config-json.ts';
 import { decodeFetchedBody } from './fetched-body.ts';
+import { isCatalogEntry } from './catalog-event.ts';
 import { isSourceFetched } from './fetched-event.ts';
 import { isUsable, parseBody } from './parse-body.ts';
 import type { ParsedBody } from './parse-body.ts';
-import { readCarried, readSourceState, writeSourceState } from './parser-state.ts';
-import type { CarriedConfig, ParseStats, SourceState, StoredValue } from './parser-state.ts';
+import { readCarried, readSourceState, WITHDRAWAL_REASONS, writeSourceState } from './parser-state.ts';
+import type {
+  CarriedConfig,
+  ParseStats,
+  SourceState,
+  StoredValue,
+  WithdrawalReason,
+} from './parser-state.ts';
 import { PARSER_STORE, PROCESSOR_KINDS, processorName } from './pipeline-topics.ts';
 import type { PipelineTopics } from './pipeline-topics.ts';
 
 export const PARSER_DLQ_CODES = {
   invalidEvent: 'INVALID_FETCH_EVENT',
   keyMismatch: 'KEY_MISMATCH',
+  invalidCatalogEvent: 'INVALID_CATALOG_EVENT',
 } as const;
 
-export const PARSER_DROP_REASONS = { tombstone: 'tombstone' } as const;
+export const PARSER_DROP_REASONS = {
+  tombstone: 'tombstone',
+  /** A fetch of a source the catalog has disabled or removed (in flight, or replayed from before). */
+  withdrawn: 'source-withdrawn',
+} as const;
+
+/** Producer named in the metadata derived for a catalog tombstone, which carries none of its own. */
+export const CATALOG_TOMBSTONE_PRODUCER = 'catalog';
 
 /** Producer of derived events: a constant, so event ids do not depend on which instance or generation ran. */
 export const PARSER_PRODUCER = 'parser';
@@ -35,7 +56,10 @@ export const DEFAULT_EXPIRE_AFTER_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 export interface ParserOptions {
-  readonly topics: Pick<PipelineTopics, 'prefix' | 'version' | 'fetched' | 'observed' | 'snapshots'>;
+  readonly topics: Pick<
+    PipelineTopics,
+    'prefix' | 'version' | 'catalog' | 'fetched' | 'observed' | 'snapshots'
+  >;
   readonly policy?: FingerprintPolicy;
   /** A source's configs expire when no fetch has produced or confirmed them for this long. */
   readonly expireAfterMs?: number;
@@ -52,8 +76,19 @@ export interface ParserOptions {
  * HTML or unreadable fetch keeps the set, until nothing has confirmed it for `expireAfterMs` —
  * then every config is `expired`. All times come from the fetch events, never the wall clock,
  * and event ids derive from the fetch event's id, so a replay reproduces every output exactly.
+ *
+ * sources.catalog.v1 (compacted, key = source id, co-partitioned with the raw topic) is read too:
+ * when the catalog disables or removes a source, the fetchers stop fetching it, so the parser
+ * withdraws its set (`absent` for every config) and ignores its fetch events until the catalog
+ * enables it again; the next fetch then adds the set back. Whatever order a replay interleaves
+ * the two topics in, the result is the same: a withdrawn source ends with no configs. No snapshot
+ * is published for a withdrawal: a snapshot describes one fetch (its outcome and fetch event id),
+ * and the anomaly detector would read a non-fetch outcome as a failing source.
  */
-export function createParser(options: ParserOptions): Processor<SourceFetched> {
+/** What the parser reads: raw fetch events and catalog entries. */
+export type ParserInput = SourceFetched | SourceCatalogEntry;
+
+export function createParser(options: ParserOptions): Processor<ParserInput> {
   const {
     topics,
     policy = DEFAULT_FINGERPRINT_POLICY,
@@ -70,11 +105,16 @@ export function createParser(options: ParserOptions): Processor<SourceFetched> {
     fp: string,
     columns: { protocol: string; server: string; port: number },
     detail: { config: string; originLine: number; originFrom: string } | null,
+    at: number = cause.eventTime,
   ): OutputRecord<ConfigObserved> => ({
     topic: topics.observed,
     key: fp,
     value: {
-      metadata: derivedMetadata(cause, { producer: PARSER_PRODUCER, discriminator: `${presence}:${fp}` }),
+      metadata: derivedMetadata(cause, {
+        producer: PARSER_PRODUCER,
+        discriminator: `${presence}:${fp}`,
+        eventTime: at,
+      }),
       fingerprint: fp,
       fingerprintPolicy: policy,
       sourceId,
@@ -86,7 +126,7 @@ export function createParser(options: ParserOptions): Processor<SourceFetched> {
       originLine: detail?.originLine ?? null,
       originFrom: detail?.originFrom ?? null,
       fetchEventId: cause.eventId,
-      fetchedAt: cause.eventTime,
+      fetchedAt: at,
     },
   });
 
@@ -224,12 +264,83 @@ export function createParser(options: ParserOptions): Processor<SourceFetched> {
     );
   };
 
+  /**
+   * The catalog took the source out of service: every config it carried becomes absent, and its
+   * state shrinks to the withdrawal marker that makes later fetch events of it be ignored.
+   */
+  const withdraw = (
+    sourceId: string,
+    reason: WithdrawalReason,
+    cause: EventMetadata,
+    previous: SourceState | undefined,
+    context: ProcessContext,
+  ) => {
+    if (previous?.withdrawn?.reason === reason) return ok([]);
+    const carried =
+      previous === undefined ? [] : readCarried(context.store<StoredValue>(PARSER_STORE), sourceId, previous);
+    // Never before the fetch that last confirmed the set: the merger ignores an absence older
+    // than the sighting it removes (the catalog loader's clock may trail the fetcher's).
+    const at = Math.max(cause.eventTime, previous?.confirmedAt ?? cause.eventTime);
+    const changes = writeSourceState(
+      PARSER_STORE,
+      sourceId,
+      previous,
+      {
+        bodySha256: null,
+        confirmedAt: previous?.confirmedAt ?? at,
+        stats: null,
+        withdrawn: { reason, at: cause.eventTime, eventId: cause.eventId },
+      },
+      [],
+    );
+    return ok(
+      carried.map(([fp, protocol, server, port]) =>
+        observed(cause, sourceId, PRESENCES.absent, fp, { protocol, server, port }, null, at),
+      ),
+      changes,
+    );
+  };
+
+  const onCatalog = (record: InputRecord<ParserInput>, context: ProcessContext) => {
+    const sourceId = record.key;
+    if (sourceId === null) return dlq(PARSER_DLQ_CODES.invalidCatalogEvent, 'catalog record without a key');
+    const previous = readSourceState(context.store<StoredValue>(PARSER_STORE), sourceId);
+    const entry = record.value;
+    if (entry === null) {
+      // A tombstone has no metadata: derive an id from what the log keeps, so a replay reproduces it.
+      const eventId = nameBasedUuid(
+        `${CATALOG_TOMBSTONE_PRODUCER}\u0000${sourceId}\u0000${record.timestamp}`,
+      );
+      const cause: EventMetadata = {
+        eventId,
+        eventTime: record.timestamp,
+        producer: CATALOG_TOMBSTONE_PRODUCER,
+        correlationId: eventId,
+        causationId: null,
+      };
+      return withdraw(sourceId, WITHDRAWAL_REASONS.removed, cause, previous, context);
+    }
+    if (!isCatalogEntry(entry))
+      return dlq(PARSER_DLQ_CODES.invalidCatalogEvent, 'value is not a sources.catalog.v1 event');
+    if (entry.id !== sourceId)
+      return dlq(
+        PARSER_DLQ_CODES.keyMismatch,
+        `key ${sourceId} is not the catalog entry's source ${entry.id}`,
+      );
+    if (!entry.enabled)
+      return withdraw(sourceId, WITHDRAWAL_REASONS.disabled, entry.metadata, previous, context);
+    // Enabled (again, or edited): only a withdrawal marker to lift; the next fetch brings the set.
+    if (previous?.withdrawn === undefined) return ok([]);
+    return ok([], [{ store: PARSER_STORE, key: sourceId, value: null }]);
+  };
+
   return {
     name,
-    inputTopics: [topics.fetched],
+    inputTopics: [topics.fetched, topics.catalog],
     outputTopics: [topics.observed, topics.snapshots],
     stores: [PARSER_STORE],
-    process(record: InputRecord<SourceFetched>, context: ProcessContext) {
+    process(record: InputRecord<ParserInput>, context: ProcessContext) {
+      if (record.topic === topics.catalog) return onCatalog(record, context);
       const event = record.value;
       if (event === null) return drop(PARSER_DROP_REASONS.tombstone);
       if (!isSourceFetched(event))
@@ -241,6 +352,7 @@ export function createParser(options: ParserOptions): Processor<SourceFetched> {
         );
       }
       const previous = readSourceState(context.store<StoredValue>(PARSER_STORE), event.sourceId);
+      if (previous?.withdrawn !== undefined) return drop(PARSER_DROP_REASONS.withdrawn);
 
       if (event.outcome === FETCH_OUTCOMES.notModified && previous !== undefined && previous.count > 0) {
         return confirmSet(event, previous);

@@ -76,6 +76,8 @@ export function processorTopicSpecs(kind: ProcessorKind, topics: PipelineTopics)
   if (kind === PROCESSOR_KINDS.parser) {
     return [
       renamed(TOPICS.sourcesFetched, topics.fetched),
+      // Read too, so a disabled or removed source's configs are withdrawn (co-partitioned with fetched).
+      renamed(TOPICS.sourcesCatalog, topics.catalog),
       renamed(TOPICS.configsObserved, topics.observed),
       renamed(TOPICS.sourcesSnapshots, topics.snapshots),
       changelogSpec(name, PARSER_STORE, TOPICS.sourcesFetched),
