@@ -66,6 +66,7 @@ export function generateFiles(files: readonly SchemaFile[]): GeneratedFile[] {
   const sorted = [...files].sort((a, b) => a.fileName.localeCompare(b.fileName));
   const records = new Map<string, NamedRecord>();
   const topics: { topic: string; root: string; schema: unknown }[] = [];
+  const optional = new Set<string>();
 
   for (const file of sorted) {
     const match = TOPIC_FILE.exec(file.fileName);
@@ -88,11 +89,12 @@ export function generateFiles(files: readonly SchemaFile[]): GeneratedFile[] {
       throw new SchemaGenerationError(`${file.fileName}: a topic value must be a record`);
     }
     collectRecords(type, records, file.fileName);
+    collectOptionalFields(schema, optional);
     topics.push({ topic: match[1], root: shortName(type), schema });
   }
 
   return [
-    { path: 'services/generated/events.ts', content: renderEvents(records, topics) },
+    { path: 'services/generated/events.ts', content: renderEvents(records, topics, optional) },
     { path: 'services/generated/schemas.ts', content: renderSchemas(topics) },
   ];
 }
@@ -186,9 +188,35 @@ function jsDoc(text: string | undefined, indent: string, extra?: string): string
   return `${indent}/** ${lines.join(' ').replace(/\*\//g, '*\\/')} */\n`;
 }
 
+/**
+ * `<record short name>.<field>` of fields marked `"tsOptional": true`: a defaulted field added
+ * to a released schema that TypeScript producers may leave out (avsc writes its default), so
+ * adding it does not force a change on every fixture. avsc drops unknown field attributes, so
+ * they are read from the schema's JSON.
+ */
+function collectOptionalFields(node: unknown, into: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const branch of node) collectOptionalFields(branch, into);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const n = node as Record<string, unknown>;
+  if (n['type'] === 'record' && Array.isArray(n['fields'])) {
+    const name = String(n['name']);
+    const short = name.slice(name.lastIndexOf('.') + 1);
+    for (const field of n['fields'] as Record<string, unknown>[]) {
+      if (field['tsOptional'] === true) into.add(`${short}.${String(field['name'])}`);
+      collectOptionalFields(field['type'], into);
+    }
+  } else if (n['type'] === 'array') collectOptionalFields(n['items'], into);
+  else if (n['type'] === 'map') collectOptionalFields(n['values'], into);
+  else if (typeof n['type'] === 'object') collectOptionalFields(n['type'], into);
+}
+
 function renderEvents(
   records: ReadonlyMap<string, NamedRecord>,
   topics: readonly { topic: string; root: string }[],
+  optional: ReadonlySet<string> = new Set(),
 ): string {
   let out = HEADER;
   out += '/* eslint-disable */\n\n';
@@ -199,7 +227,8 @@ function renderEvents(
     for (const field of record.type.fields as FieldWithDoc[]) {
       const millis = holdsMillis(field.type) ? '(epoch milliseconds)' : undefined;
       out += jsDoc(field.doc, '  ', millis);
-      out += `  readonly ${field.name}: ${tsType(field.type)};\n`;
+      const mark = optional.has(`${record.shortName}.${field.name}`) ? '?' : '';
+      out += `  readonly ${field.name}${mark}: ${tsType(field.type)};\n`;
     }
     out += '}\n\n';
   }

@@ -97,7 +97,11 @@ export async function executeReplay(plan: ReplayPlan, deps: ReplayDeps): Promise
   const tombstoned = new Map<string, number>();
   for (const step of plan.steps) {
     starts.set(step.group, await startOffsets(log, step.input, step.start));
-    tombstoned.set(step.group, await emptyChangelog(log, step.changelog));
+    let cleared = await emptyChangelog(log, step.changelog);
+    // On Kafka the merger's state is configs.current itself (createMerger's restoreFromCurrent).
+    if (step.kind === PROCESSOR_KINDS.merger)
+      cleared = Math.max(cleared, await emptyChangelog(log, plan.topics.current));
+    tombstoned.set(step.group, cleared);
   }
   // Only once every state is empty do groups move: a failure above leaves the groups where they were.
   for (const step of plan.steps) {

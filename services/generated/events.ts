@@ -182,6 +182,8 @@ export interface ConfigSighting {
   readonly lastSeen: number;
   /** Display name this source gave it (names never count for identity). */
   readonly name: string;
+  /** The config this source published (canonical JSON), when it is not the merged config with this source's top-level name put in; null when it is. With the merged config it makes the event the merger's whole state for the fingerprint, so the merger restores from this topic. Absent in events written before it existed (read as null); TypeScript producers may leave it out. */
+  readonly variant?: string | null;
 }
 
 /** Envelope carried by every submerge event: identity, time and lineage. Avro record `submerge.v1.EventMetadata`. */

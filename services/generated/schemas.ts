@@ -231,6 +231,16 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
                 "type": "string",
                 "default": "",
                 "doc": "Display name this source gave it (names never count for identity)."
+              },
+              {
+                "name": "variant",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "tsOptional": true,
+                "doc": "The config this source published (canonical JSON), when it is not the merged config with this source's top-level name put in; null when it is. With the merged config it makes the event the merger's whole state for the fingerprint, so the merger restores from this topic. Absent in events written before it existed (read as null); TypeScript producers may leave it out."
               }
             ]
           }

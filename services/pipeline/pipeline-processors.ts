@@ -7,18 +7,27 @@ import { PROCESSOR_KINDS } from '../core/processors/pipeline-topics.ts';
 import type { PipelineTopics, ProcessorKind } from '../core/processors/pipeline-topics.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createProcessorMetrics } from '../shared/metrics/processor-metrics.ts';
+import { EVENT_LOG_KINDS } from '../shared/runtime/event-log.ts';
 import type { EventLog, StartFrom } from '../shared/runtime/event-log.ts';
 import { runProcessor } from '../shared/runtime/run-processor.ts';
 import type { ProcessorRun } from '../shared/runtime/run-processor.ts';
 
 export type ParserSettings = Omit<ParserOptions, 'topics'>;
 
+/**
+ * `onKafka`: the merger keeps its state in configs.current itself (compacted, kept whole) rather
+ * than in a changelog; the in-process bus forgets what every consumer has read, so there it keeps
+ * its changelog.
+ */
 export function pipelineProcessor(
   kind: ProcessorKind,
   topics: PipelineTopics,
   parser: ParserSettings = {},
+  onKafka = false,
 ): Processor {
-  return kind === PROCESSOR_KINDS.parser ? createParser({ topics, ...parser }) : createMerger({ topics });
+  return kind === PROCESSOR_KINDS.parser
+    ? createParser({ topics, ...parser })
+    : createMerger({ topics, restoreFromCurrent: onKafka });
 }
 
 /**
@@ -54,7 +63,12 @@ export async function startPipelineProcessor(
   kind: ProcessorKind,
   options: StartOptions,
 ): Promise<StartedProcessor> {
-  const processor = pipelineProcessor(kind, options.topics, options.parser);
+  const processor = pipelineProcessor(
+    kind,
+    options.topics,
+    options.parser,
+    options.log.kind === EVENT_LOG_KINDS.kafka,
+  );
   const group = processor.name;
   const run = await runProcessor(processor, {
     log: options.log,

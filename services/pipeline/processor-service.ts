@@ -67,7 +67,7 @@ export async function runProcessorService(
     clientId: `${kind}.${instanceId}`,
     logger,
   });
-  const processor = pipelineProcessor(kind, topics, parserSettings(config));
+  const processor = pipelineProcessor(kind, topics, parserSettings(config), true);
   const run = await runKafkaProcessor(processor, {
     brokers,
     codec,

@@ -27,7 +27,22 @@ export interface Processor<V = unknown> {
   readonly outputTopics: readonly string[];
   /** Names of keyed stores; each is backed by the compacted topic `<name>.<store>.changelog.v1`. */
   readonly stores: readonly string[];
+  /**
+   * Stores kept in one of the processor's own output topics instead of a changelog (as Kafka
+   * Streams keeps a source table in its source topic): every change of such a store is published
+   * on `topic` under the same key in the same transaction, so no changelog record is written and
+   * a restore reads `topic` instead, mapping each value back with `restore` (null deletes).
+   */
+  readonly outputStores?: Readonly<Record<string, OutputStore>>;
   process(record: InputRecord<V>, context: ProcessContext): ProcessOutcome;
+}
+
+/** Where an output-backed store lives (see Processor.outputStores). */
+export interface OutputStore {
+  /** One of the processor's output topics, co-partitioned with its inputs. */
+  readonly topic: string;
+  /** The store value a record of `topic` stands for; null for a tombstone. Pure. */
+  restore(value: unknown): unknown;
 }
 
 export function changelogTopic(processor: string, store: string): string {

@@ -45,3 +45,76 @@ function write(value: unknown): string {
       return 'null';
   }
 }
+
+/**
+ * The config JSON with its top-level `name` member's string value replaced by `name`; the text
+ * unchanged when it has no such member. A string edit, no parse: the merger rebuilds a source's
+ * variant from the merged config this way for every observation of a config that several sources
+ * carry under their own names.
+ */
+export function withTopLevelName(json: string, name: string): string {
+  const at = topLevelNameValue(json);
+  return at === undefined ? json : `${json.slice(0, at[0])}${JSON.stringify(name)}${json.slice(at[1])}`;
+}
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COLON = 58;
+const COMMA = 44;
+const OPEN_OBJECT = 123;
+const CLOSE_OBJECT = 125;
+const OPEN_ARRAY = 91;
+const CLOSE_ARRAY = 93;
+
+/** [start, end) of the quoted string value of the object's top-level "name" member. */
+function topLevelNameValue(json: string): [number, number] | undefined {
+  if (json.charCodeAt(0) !== OPEN_OBJECT) return undefined;
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < json.length; i += 1) {
+    const c = json.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = stringEnd(json, i);
+      if (end < 0) return undefined;
+      if (depth === 1 && expectKey) {
+        expectKey = false;
+        if (end - i === 5 && json.startsWith('"name"', i)) {
+          let j = skipSpace(json, end + 1);
+          if (json.charCodeAt(j) !== COLON) return undefined;
+          j = skipSpace(json, j + 1);
+          if (json.charCodeAt(j) !== QUOTE) return undefined;
+          const valueEnd = stringEnd(json, j);
+          return valueEnd < 0 ? undefined : [j, valueEnd + 1];
+        }
+      }
+      i = end;
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      depth += 1;
+      expectKey = c === OPEN_OBJECT && depth === 1;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      depth -= 1;
+    } else if (c === COMMA && depth === 1) {
+      expectKey = true;
+    }
+  }
+  return undefined;
+}
+
+/** Index of the quote closing the string that opens at `start`; -1 when it never closes. */
+function stringEnd(json: string, start: number): number {
+  let from = start + 1;
+  for (;;) {
+    const quote = json.indexOf('"', from);
+    if (quote < 0) return -1;
+    let slashes = 0;
+    while (json.charCodeAt(quote - 1 - slashes) === BACKSLASH) slashes += 1;
+    if (slashes % 2 === 0) return quote;
+    from = quote + 1;
+  }
+}
+
+function skipSpace(json: string, from: number): number {
+  let i = from;
+  while (i < json.length && /\s/.test(json.charAt(i))) i += 1;
+  return i;
+}

@@ -1,22 +1,33 @@
-import type { ConfigSighting } from '../../generated/events.ts';
+import type { ConfigCurrent, ConfigSighting } from '../../generated/events.ts';
+import { withTopLevelName } from './config-json.ts';
 
-/** One source carrying a config: when, under which name, and the variant it published. */
-export interface Sighting {
-  readonly firstSeen: number;
-  readonly lastSeen: number;
-  readonly name: string;
-  /** The source's variant, canonical JSON (with its name): folded configs stay explainable. */
-  readonly config: string;
-}
-
-/** The merger's state of one fingerprint: every source carrying it now. */
+/**
+ * The merger's state of one fingerprint: exactly what its configs.current event carries apart
+ * from the event's metadata and derived times, so the state restores from that topic
+ * (createMerger's `restoreFromCurrent`) and one object per fingerprint holds it.
+ *
+ * `config` is the merged config: the representative source's variant. Each sighting's `variant`
+ * is null when the source published the merged config with its own top-level name put in (the
+ * common case: the same config under another name), so most sightings hold no config text.
+ */
 export interface MergedState {
   readonly fingerprintPolicy: string;
   readonly protocol: string;
   readonly server: string;
   readonly port: number;
-  /** By source id. */
-  readonly sightings: Readonly<Record<string, Sighting>>;
+  readonly config: string;
+  /** Every source carrying the config, sorted by source id. */
+  readonly sources: readonly ConfigSighting[];
+}
+
+/** A sighting of a state being built: a null variant is relative to the state it came from. */
+export type DraftSighting = ConfigSighting;
+
+export type StateHead = Pick<MergedState, 'fingerprintPolicy' | 'protocol' | 'server' | 'port'>;
+
+/** The config a source published, rebuilt from the merged config when the sighting holds none. */
+export function variantOf(sighting: Pick<ConfigSighting, 'name' | 'variant'>, merged: string): string {
+  return sighting.variant ?? withTopLevelName(merged, sighting.name);
 }
 
 /**
@@ -24,24 +35,60 @@ export interface MergedState {
  * source id. A function of the set alone, never of arrival order, so every run over the same
  * observations (whatever the interleaving of sources) agrees on it.
  */
-export function representative(
-  sightings: Readonly<Record<string, Sighting>>,
-): [string, Sighting] | undefined {
-  let best: [string, Sighting] | undefined;
-  for (const entry of Object.entries(sightings)) {
-    if (best === undefined) best = entry;
-    else if (entry[1].firstSeen < best[1].firstSeen) best = entry;
-    else if (entry[1].firstSeen === best[1].firstSeen && entry[0] < best[0]) best = entry;
+export function representative<S extends Pick<ConfigSighting, 'sourceId' | 'firstSeen'>>(
+  sightings: readonly S[],
+): S | undefined {
+  let best: S | undefined;
+  for (const s of sightings) {
+    if (best === undefined || s.firstSeen < best.firstSeen) best = s;
+    else if (s.firstSeen === best.firstSeen && s.sourceId < best.sourceId) best = s;
   }
   return best;
 }
 
-/** The `sources` list of a current event: sorted by source id. */
-export function sightingList(sightings: Readonly<Record<string, Sighting>>): ConfigSighting[] {
-  return Object.keys(sightings)
-    .sort()
-    .map((sourceId) => {
-      const s = sightings[sourceId] as Sighting;
-      return { sourceId, firstSeen: s.firstSeen, lastSeen: s.lastSeen, name: s.name };
-    });
+/**
+ * The state holding `sightings` (sorted by source id, null variants relative to `previous`, the
+ * merged config of the state they came from); undefined when none is left. Variants are stored
+ * relative to the new merged config; when that did not change, only the non-null ones are looked at.
+ */
+export function settle(
+  head: StateHead,
+  previous: string | undefined,
+  sightings: readonly DraftSighting[],
+): MergedState | undefined {
+  const best = representative(sightings);
+  if (best === undefined) return undefined;
+  const config = best.variant ?? withTopLevelName(previous ?? '', best.name);
+  const same = config === previous;
+  const sources = sightings.map((s): ConfigSighting => {
+    if (same && s.variant === null) return s;
+    const variant = s.variant ?? withTopLevelName(previous ?? '', s.name);
+    return {
+      sourceId: s.sourceId,
+      firstSeen: s.firstSeen,
+      lastSeen: s.lastSeen,
+      name: s.name,
+      variant: withTopLevelName(config, s.name) === variant ? null : variant,
+    };
+  });
+  return { ...head, config, sources };
+}
+
+/** The state a configs.current event stands for (the merger's restore from that topic). */
+export function stateOfCurrent(current: ConfigCurrent): MergedState {
+  return {
+    fingerprintPolicy: current.fingerprintPolicy,
+    protocol: current.protocol,
+    server: current.server,
+    port: current.port,
+    config: current.config,
+    // Events written before sightings carried variants restore as if each source had the merged one.
+    sources: current.sources.map((s) => ({
+      sourceId: s.sourceId,
+      firstSeen: s.firstSeen,
+      lastSeen: s.lastSeen,
+      name: s.name,
+      variant: s.variant ?? null,
+    })),
+  };
 }

@@ -118,6 +118,8 @@ export function processRecords(
   // Only the last change per key matters to a restore, so the changelog gets one record per key per chunk.
   const changelog: OutgoingRecord[] = [];
   for (const [store, pending] of overlay) {
+    // An output-backed store's changes are already among the outputs (Processor.outputStores).
+    if (processor.outputStores?.[store] !== undefined) continue;
     const topic = changelogTopic(processor.name, store);
     for (const [key, value] of pending) changelog.push({ topic, key, value: value ?? null, partition });
     if (pending.size > 0) bump(outputsByTopic, topic, pending.size);

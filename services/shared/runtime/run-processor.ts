@@ -118,7 +118,8 @@ export async function runProcessor(
     const started = performance.now();
     let records = 0;
     for (const store of processor.stores) {
-      await log.readToEnd(changelogTopic(processor.name, store), {
+      const source = processor.outputStores?.[store];
+      await log.readToEnd(source?.topic ?? changelogTopic(processor.name, store), {
         partitions,
         onRecords: async (batch) => {
           for (const r of batch) {
@@ -129,7 +130,8 @@ export async function runProcessor(
                 `${r.topic}/${r.partition}@${r.offset}: ${r.decodeFailure.message}`,
               );
             }
-            stores.apply(r.partition, [{ store, key: r.key, value: r.value }]);
+            const value = source === undefined || r.value === null ? r.value : source.restore(r.value);
+            stores.apply(r.partition, [{ store, key: r.key, value }]);
           }
           records += batch.length;
           metrics.restored(store, batch.length);
@@ -273,12 +275,16 @@ async function prepareTopics(processor: Processor, log: EventLog): Promise<void>
         .join(', ')}`,
     );
   }
-  const changelogs = processor.stores.map((store) => changelogTopic(processor.name, store));
+  const changelogs = processor.stores
+    .filter((store) => processor.outputStores?.[store] === undefined)
+    .map((store) => changelogTopic(processor.name, store));
   await log.ensureTopics([
     ...changelogs.map((name) => ({ name, partitions, compacted: true })),
     { name: dlqTopic(processor.name), partitions, compacted: false },
   ]);
-  for (const name of changelogs) {
+  // An output-backed store is restored from its topic's partition p into the state of input partition p.
+  const stateTopics = [...changelogs, ...Object.values(processor.outputStores ?? {}).map((s) => s.topic)];
+  for (const name of stateTopics) {
     const count = await log.partitionCount(name);
     if (count !== partitions) {
       throw new RuntimeError(

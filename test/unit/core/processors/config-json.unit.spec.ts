@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSubscription } from '../../../../services/core/formats/parse-subscription.ts';
 import type { ProxyConfig } from '../../../../services/core/model/index.ts';
-import { configJson } from '../../../../services/core/processors/config-json.ts';
+import { configJson, withTopLevelName } from '../../../../services/core/processors/config-json.ts';
 import { listCorpusFiles } from '../../../helpers/fuzz-seeds.ts';
 
 /** The obvious definition: a deep copy with sorted keys, through JSON.stringify. */
@@ -59,5 +59,49 @@ describe('configJson', () => {
     const a = { protocol: 'trojan', name: 'x', server: 's', port: 1, tls: { sni: 'a', alpn: ['h2'] } };
     const b = { tls: { alpn: ['h2'], sni: 'a' }, port: 1, server: 's', name: 'x', protocol: 'trojan' };
     expect(configJson(a as unknown as ProxyConfig)).toBe(configJson(b as unknown as ProxyConfig));
+  });
+});
+
+describe('withTopLevelName', () => {
+  /** The definition: parse, set the top-level name, write canonically again. */
+  const renamed = (json: string, name: string): string => {
+    const value = JSON.parse(json) as Record<string, unknown>;
+    return typeof value['name'] === 'string' ? configJson({ ...value, name } as ProxyConfig) : json;
+  };
+
+  it('equals parse-rename-write on every config of the corpus and arbitrary names', () => {
+    const configs = listCorpusFiles().flatMap((f) =>
+      parseSubscription(f.body).configs.map((c) => configJson(c.config)),
+    );
+    expect(configs.length).toBeGreaterThan(1000);
+    fc.assert(
+      fc.property(fc.constantFrom(...configs), fc.string({ unit: 'binary' }), (json, name) => {
+        expect(withTopLevelName(json, name)).toBe(renamed(json, name));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('changes only the top-level name, never a nested one or a value that spells "name"', () => {
+    const json = configJson({
+      alpn: ['"name"', 'x\\'],
+      name: 'old "quoted" \\ name',
+      plugin: { name: 'inner' },
+      z: 'name',
+    } as unknown as ProxyConfig);
+    expect(JSON.parse(withTopLevelName(json, 'new'))).toEqual({
+      alpn: ['"name"', 'x\\'],
+      name: 'new',
+      plugin: { name: 'inner' },
+      z: 'name',
+    });
+  });
+
+  it('leaves a config without a top-level string name as it is', () => {
+    expect(withTopLevelName('{"plugin":{"name":"inner"},"port":1}', 'x')).toBe(
+      '{"plugin":{"name":"inner"},"port":1}',
+    );
+    expect(withTopLevelName('{"name":7}', 'x')).toBe('{"name":7}');
+    expect(withTopLevelName('not json', 'x')).toBe('not json');
   });
 });

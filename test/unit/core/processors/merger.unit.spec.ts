@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ConfigCurrent, ConfigObserved } from '../../../../services/generated/events.ts';
 import { createMerger, MERGER_DLQ_CODES } from '../../../../services/core/processors/merger.ts';
+import { stateOfCurrent } from '../../../../services/core/processors/merger-state.ts';
 import { MERGER_STORE, pipelineTopics } from '../../../../services/core/processors/pipeline-topics.ts';
 import { nameBasedUuid } from '../../../../services/shared/events/event-metadata.ts';
 import type { Presence } from '../../../../services/shared/events/presence.ts';
@@ -81,8 +82,9 @@ describe('merger', () => {
     const { outputs } = push(observation('s2', 'present', T0 + 30, 'second again', 'grpc'));
     const current = outputs[0]?.value as ConfigCurrent;
     expect(current.sources).toEqual([
-      { sourceId: 's1', firstSeen: T0 + 20, lastSeen: T0 + 20, name: 'first' },
-      { sourceId: 's2', firstSeen: T0 + 10, lastSeen: T0 + 30, name: 'second again' },
+      // s1's variant differs beyond its name, so the event carries it: a restore needs it.
+      { sourceId: 's1', firstSeen: T0 + 20, lastSeen: T0 + 20, name: 'first', variant: configOf('first') },
+      { sourceId: 's2', firstSeen: T0 + 10, lastSeen: T0 + 30, name: 'second again', variant: null },
     ]);
     // The longest-standing source's variant represents the config.
     expect(current.config).toBe(configOf('second again', 'grpc'));
@@ -149,6 +151,40 @@ describe('merger', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('publishes its whole state in every current event, so restoring from configs.current gives the same state', () => {
+    const step = fc.record({
+      source: fc.constantFrom('s0', 's1', 's2', 's3'),
+      presence: fc.constantFrom<Presence>('present', 'present', 'present', 'absent', 'expired'),
+      name: fc.constantFrom('a', 'b', 'c', 'quote " and \\ slash'),
+      variant: fc.constantFrom('ws', 'grpc'),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 20 }), (steps) => {
+        const m = merger();
+        steps.forEach((s, i) => {
+          const { outputs } = m.push(observation(s.source, s.presence, T0 + i * 10, s.name, s.variant));
+          const state = m.driver.store(MERGER_STORE).get(FP);
+          for (const out of outputs) {
+            const value = out.value as ConfigCurrent | null;
+            expect(value === null ? undefined : stateOfCurrent(value)).toEqual(state);
+          }
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps no variant for a source carrying the merged config under its own name', () => {
+    const { push } = merger();
+    push(observation('s1', 'present', T0, 'one'));
+    const current = push(observation('s2', 'present', T0 + 1, 'two')).outputs[0]?.value as ConfigCurrent;
+    expect(current.config).toBe(configOf('one'));
+    expect(current.sources.map((s) => s.variant)).toEqual([null, null]);
+    // Once the representative goes, the other source's own variant (its name in it) is the merged config.
+    const after = push(observation('s1', 'absent', T0 + 2)).outputs[0]?.value as ConfigCurrent;
+    expect(after.config).toBe(configOf('two'));
   });
 
   it('parks malformed observations and present ones without a readable config in the DLQ', () => {
