@@ -2,7 +2,8 @@ import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MERGER_STORE, PROCESSOR_KINDS } from '../../services/core/processors/pipeline-topics.ts';
 import type { PipelineTopics, ProcessorKind } from '../../services/core/processors/pipeline-topics.ts';
-import type { ConfigCurrent } from '../../services/generated/events.ts';
+import type { ConfigCurrent, SourceCatalogEntry } from '../../services/generated/events.ts';
+import { nameBasedUuid } from '../../services/shared/events/event-metadata.ts';
 import { FETCH_OUTCOMES } from '../../services/shared/events/fetch-outcome.ts';
 import { createLogger } from '../../services/shared/logger.ts';
 import type { EventLog } from '../../services/shared/runtime/event-log.ts';
@@ -44,6 +45,28 @@ function corpusLines(): string[] {
     .toString('utf8')
     .split('\n')
     .filter((l) => l.includes('://'));
+}
+
+/** A catalog entry as the catalog loader publishes it. */
+function catalogEntry(id: string, at: number, enabled: boolean): SourceCatalogEntry {
+  const eventId = nameBasedUuid(`catalog\u0000${id}\u0000${at}`);
+  return {
+    metadata: {
+      eventId,
+      eventTime: at,
+      producer: 'catalog-loader/test',
+      correlationId: eventId,
+      causationId: null,
+    },
+    id,
+    urls: [`https://example.com/${id}`],
+    tier: 'bulk',
+    format: 'auto',
+    intervalSeconds: 1800,
+    tags: [],
+    enabled,
+    allowPrivateAddresses: false,
+  };
 }
 
 const source = (id: string, lines: readonly string[]): FixtureSource => ({
@@ -133,6 +156,33 @@ export function describePipelineContract(adapter: string, createFixture: Pipelin
       ]);
       await vi.waitFor(async () => expect((await readAll(log, fx.topics.snapshots)).length).toBe(4), WAIT);
       await converges([source('a', a2), source('b', b)]);
+    });
+
+    it('withdraws the configs of a source the catalog disables or removes, and takes them back after it is enabled and fetched', async () => {
+      const lines = corpusLines();
+      const a = source('a', lines.slice(0, 60));
+      const b = source('b', lines.slice(40, 100));
+      const c = source('c', lines.slice(90, 120));
+      const catalog = (id: string, at: number, enabled: boolean | null) =>
+        log.append([
+          {
+            topic: fx.topics.catalog,
+            key: id,
+            value: enabled === null ? null : catalogEntry(id, at, enabled),
+          },
+        ]);
+      await start(PROCESSOR_KINDS.parser);
+      await start(PROCESSOR_KINDS.merger);
+      await append([a, b, c], T0);
+      await converges([a, b, c]);
+
+      await catalog('a', T0 + HOUR, false);
+      await catalog('c', T0 + HOUR, null);
+      await converges([b]);
+
+      await catalog('a', T0 + 2 * HOUR, true);
+      await append([a], T0 + 3 * HOUR);
+      await converges([a, b]);
     });
 
     it('picks up after a restart where it stopped: the state equals an uninterrupted run’s', async () => {
