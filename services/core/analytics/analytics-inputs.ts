@@ -57,6 +57,10 @@ export const EXPORT_DATASETS = {
   snapshots: 'snapshots',
   observations: 'observations',
   sourceHourly: 'source-hourly',
+  probes: 'probes',
+  scores: 'scores',
+  health: 'health',
+  anomalies: 'anomalies',
 } as const;
 export type ExportDataset = (typeof EXPORT_DATASETS)[keyof typeof EXPORT_DATASETS];
 export const EXPORT_FORMATS = { csv: 'csv', jsonl: 'jsonl' } as const;
@@ -71,7 +75,11 @@ export const EXPORT_QUERY = z.strictObject({
     .describe('csv (with a header) or jsonl (JSON lines).'),
   from: isoTime.optional().describe('Start (inclusive); default: to minus 1 day.'),
   to: isoTime.optional().describe('End (exclusive); default: now.'),
-  source: z.string().regex(SOURCE_ID_PATTERN, 'not a source id').optional().describe('Only this source.'),
+  source: z
+    .string()
+    .regex(SOURCE_ID_PATTERN, 'not a source id')
+    .optional()
+    .describe('Only this source (scores: configs it carries); not for probes, which belong to configs.'),
   limit: z.coerce
     .number()
     .int()

@@ -14,26 +14,72 @@ import { PERCENTILES_SQL } from './values.ts';
 const DAY_MS = 86_400_000;
 export const DEFAULT_EXPORT_RANGE_MS = DAY_MS;
 
-const RAW_DATASETS = {
+/** How a dataset narrows to one source: its own column, the sources carrying a config, or not at all. */
+const BY_SOURCE_ID = 'source_id = {source:String}';
+
+const RAW_DATASETS: Readonly<
+  Record<
+    Exclude<ExportDataset, 'source-hourly'>,
+    {
+      readonly table: string;
+      readonly time: string;
+      readonly columns: string;
+      readonly bySource: string | null;
+    }
+  >
+> = {
   fetches: {
     table: 'fetch_events',
     time: 'fetched_at',
     columns:
       'event_id, fetched_at, source_id, url, url_index, attempt, outcome, http_status, error_code, total_ms, ttfb_ms, decoded_bytes, body_sha256',
+    bySource: BY_SOURCE_ID,
   },
   snapshots: {
     table: 'source_snapshots',
     time: 'fetched_at',
     columns:
       'event_id, fetched_at, source_id, fetch_event_id, outcome, container, configs, unique_configs, duplicates, added, removed, unchanged, retained, protocols, diagnostics',
+    bySource: BY_SOURCE_ID,
   },
   observations: {
     table: 'config_observations',
     time: 'fetched_at',
     columns:
       'event_id, fetched_at, fingerprint, source_id, presence, protocol, server, port, origin_from, fetch_event_id',
+    bySource: BY_SOURCE_ID,
   },
-} as const;
+  // Probes belong to a config, not a source: no source filter.
+  probes: {
+    table: 'config_probes',
+    time: 'probed_at',
+    columns:
+      'event_id, probed_at, fingerprint, vantage, prober, stage, outcome, latency_ms, connect_ms, tls_handshake_ms, error_code, error_detail, target, traffic_bytes',
+    bySource: null,
+  },
+  // The score as written (its scale is score_model's), with what explains it.
+  scores: {
+    table: 'config_scores',
+    time: 'event_time',
+    columns:
+      'event_id, event_time, fingerprint, deleted, protocol, server, port, score, score_model, verdict, components, weights, points, source_ids, vantage_ids, vantage_reachability, vantage_latency_ms, vantage_confidence, vantage_probes, notes, last_probe_outcome, last_probe_latency_ms, last_probed_at',
+    bySource: 'has(source_ids, {source:String})',
+  },
+  health: {
+    table: 'source_health',
+    time: 'event_time',
+    columns:
+      'event_id, event_time, source_id, deleted, status, since, reliability, reliability_components, demoted, demoted_since, mirror_of, last_outcome, consecutive_failures, configs, baseline_configs, probed_configs, working_configs, exclusive_configs, active_anomalies, last_change_at',
+    bySource: BY_SOURCE_ID,
+  },
+  anomalies: {
+    table: 'source_anomalies',
+    time: 'detected_at',
+    columns:
+      'event_id, detected_at, source_id, kind, state, severity, observed, expected, message, evidence, related_source_id, opened_at, snapshot_event_id',
+    bySource: BY_SOURCE_ID,
+  },
+};
 
 const FORMATS: Readonly<
   Record<
@@ -67,6 +113,19 @@ export function exportRequest(input: ExportInput, now: number): ExportRequest {
   }
   if (to - from > MAX_RANGE_MS)
     throw new AnalyticsError('ANALYTICS_RANGE_TOO_LARGE', 'the range is longer than two years');
+  if (
+    input.source !== undefined &&
+    input.dataset !== 'source-hourly' &&
+    RAW_DATASETS[input.dataset].bySource === null
+  ) {
+    throw new AnalyticsError(
+      'ANALYTICS_INVALID_INPUT',
+      `dataset ${input.dataset} cannot be narrowed to a source`,
+      {
+        issues: [{ path: 'query.source', message: `not applicable to dataset ${input.dataset}` }],
+      },
+    );
+  }
   return {
     dataset: input.dataset,
     format: input.format,
@@ -78,7 +137,7 @@ export function exportRequest(input: ExportInput, now: number): ExportRequest {
 
 export function exportQuery(request: ExportRequest): BuiltQuery {
   const format = FORMATS[request.format].clickhouse;
-  const bySource = request.sourceId === null ? '' : ' AND source_id = {source:String}';
+  const bySource = request.sourceId === null ? '' : ` AND ${BY_SOURCE_ID}`;
   const params = {
     ...rangeParams(request.range),
     limit: request.limit,
@@ -120,11 +179,14 @@ FORMAT ${format}`,
     };
   }
   const dataset = RAW_DATASETS[request.dataset];
+  // exportRequest refuses a source for a dataset without a source filter.
+  const rawBySource =
+    request.sourceId === null || dataset.bySource === null ? '' : ` AND ${dataset.bySource}`;
   return {
     sql: `
 SELECT ${dataset.columns}
 FROM ${dataset.table} FINAL
-WHERE ${dataset.time} >= {from:DateTime64(3)} AND ${dataset.time} < {to:DateTime64(3)}${bySource}
+WHERE ${dataset.time} >= {from:DateTime64(3)} AND ${dataset.time} < {to:DateTime64(3)}${rawBySource}
 ORDER BY ${dataset.time}, event_id
 LIMIT {limit:UInt32}
 FORMAT ${format}`,

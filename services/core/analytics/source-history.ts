@@ -2,14 +2,16 @@ import type { BuiltQuery } from './built-query.ts';
 import type { SourceHistoryInput } from './analytics-inputs.ts';
 import { HOURS_IN_RANGE, hourBucketSql, rangeParams, resolveRange } from './time-range.ts';
 import type { Resolution, TimeRange } from './time-range.ts';
-import { iso, num, PERCENTILES_SQL, percentiles, ratio } from './values.ts';
+import { iso, num, numOrNull, PERCENTILES_SQL, percentiles, ratio } from './values.ts';
 import type { Percentiles } from './values.ts';
 
 /**
  * GET /analytics/sources/:id/history: fetch success rate, latency percentiles, config counts
  * and churn of one source over a range, per bucket and in total. Read from the source_hourly
  * and source_diagnostics_hourly rollups (a few rows per hour) and, for the outcome breakdown,
- * fetch_events (ordered by source, so one source's range is a short read).
+ * fetch_events (ordered by source, so one source's range is a short read). Its health (status,
+ * reliability, demotion) per bucket and the anomalies opened and resolved in the range come from
+ * source_health and source_anomalies, both ordered by source and time.
  */
 
 export interface SourceHistoryRequest {
@@ -88,6 +90,74 @@ LIMIT 200`,
   };
 }
 
+/**
+ * The source's health as of the end of each bucket that has a change (the latest change in it,
+ * by event time then id: redelivered copies are the same row). Tombstones are reported as
+ * deleted rather than skipped: a removed source is a fact of its history.
+ */
+export function sourceHealthQuery(request: SourceHistoryRequest): BuiltQuery {
+  const bucket = hourBucketSql(request.range.resolution, "toStartOfHour(event_time, 'UTC')");
+  return {
+    sql: `
+SELECT
+    toUnixTimestamp(${bucket}) * 1000 AS t,
+    argMax(status, (event_time, event_id)) AS status,
+    argMax(reliability, (event_time, event_id)) AS reliability,
+    argMax(demoted, (event_time, event_id)) AS demoted,
+    argMax(mirror_of, (event_time, event_id)) AS mirror_of,
+    argMax(deleted, (event_time, event_id)) AS deleted,
+    uniqExact(event_id) AS changes
+FROM source_health
+WHERE source_id = {source:String} AND event_time >= {from:DateTime64(3)} AND event_time < {to:DateTime64(3)}
+GROUP BY t
+ORDER BY t
+LIMIT 10000`,
+    params: { source: request.sourceId, ...rangeParams(request.range) },
+  };
+}
+
+/**
+ * Anomaly events in the range, in time order (FINAL: a redelivered event is one row). Times are
+ * aliased apart from their columns: ClickHouse lets a SELECT alias shadow a column in WHERE.
+ */
+export function sourceAnomaliesQuery(request: SourceHistoryRequest): BuiltQuery {
+  return {
+    sql: `
+SELECT
+    toUnixTimestamp64Milli(detected_at) AS detected_ms,
+    kind, state, severity, observed, expected, message, evidence, related_source_id,
+    toUnixTimestamp64Milli(opened_at) AS opened_ms
+FROM source_anomalies FINAL
+WHERE source_id = {source:String} AND detected_at >= {from:DateTime64(3)} AND detected_at < {to:DateTime64(3)}
+ORDER BY detected_at, kind, event_id
+LIMIT 1000`,
+    params: { source: request.sourceId, ...rangeParams(request.range) },
+  };
+}
+
+export interface SourceHealthRow {
+  readonly t: string | number;
+  readonly status: string;
+  readonly reliability: number | null;
+  readonly demoted: boolean | number;
+  readonly mirror_of: string;
+  readonly deleted: boolean | number;
+  readonly changes: string | number;
+}
+
+export interface SourceAnomalyRow {
+  readonly detected_ms: string | number;
+  readonly kind: string;
+  readonly state: string;
+  readonly severity: string;
+  readonly observed: number | null;
+  readonly expected: number | null;
+  readonly message: string;
+  readonly evidence: Readonly<Record<string, string>>;
+  readonly related_source_id: string;
+  readonly opened_ms: string | number | null;
+}
+
 /** Whether the source has any history at all (a source with none is a 404, not an empty chart). */
 export function sourceKnownQuery(sourceId: string): BuiltQuery {
   return {
@@ -135,6 +205,30 @@ export interface SourceHistory {
   readonly series: readonly (SourcePoint & { readonly t: string })[];
   readonly outcomes: readonly { readonly outcome: string; readonly count: number }[];
   readonly diagnostics: readonly { readonly code: string; readonly count: number }[];
+  /** Per bucket with a health change: the state at the bucket's last change. */
+  readonly health: readonly {
+    readonly t: string;
+    readonly status: string;
+    /** In [0, 1]; null before the source's first fetch. */
+    readonly reliability: number | null;
+    readonly demoted: boolean;
+    readonly mirrorOf: string | null;
+    readonly deleted: boolean;
+    readonly changes: number;
+  }[];
+  readonly anomalies: readonly {
+    readonly detectedAt: string;
+    readonly kind: string;
+    readonly state: string;
+    readonly severity: string;
+    readonly observed: number | null;
+    readonly expected: number | null;
+    readonly message: string;
+    readonly evidence: Readonly<Record<string, string>>;
+    readonly relatedSourceId: string | null;
+    /** On a resolved event: when it opened, so how long it lasted. */
+    readonly openedAt: string | null;
+  }[];
 }
 
 export function sourcePoint(row: SourceSeriesRow | undefined): SourcePoint {
@@ -164,6 +258,8 @@ export function shapeSourceHistory(
     readonly totals: readonly SourceSeriesRow[];
     readonly outcomes: readonly { readonly outcome: string; readonly count: string | number }[];
     readonly diagnostics: readonly { readonly code: string; readonly count: string | number }[];
+    readonly health: readonly SourceHealthRow[];
+    readonly anomalies: readonly SourceAnomalyRow[];
   },
 ): SourceHistory {
   return {
@@ -175,5 +271,29 @@ export function shapeSourceHistory(
     series: rows.series.map((row) => ({ t: iso(num(row.t)), ...sourcePoint(row) })),
     outcomes: rows.outcomes.map((r) => ({ outcome: r.outcome, count: num(r.count) })),
     diagnostics: rows.diagnostics.map((r) => ({ code: r.code, count: num(r.count) })),
+    health: rows.health.map((r) => ({
+      t: iso(num(r.t)),
+      status: r.status,
+      reliability: numOrNull(r.reliability),
+      demoted: Boolean(r.demoted),
+      mirrorOf: r.mirror_of === '' ? null : r.mirror_of,
+      deleted: Boolean(r.deleted),
+      changes: num(r.changes),
+    })),
+    anomalies: rows.anomalies.map((r) => {
+      const openedAt = numOrNull(r.opened_ms);
+      return {
+        detectedAt: iso(num(r.detected_ms)),
+        kind: r.kind,
+        state: r.state,
+        severity: r.severity,
+        observed: numOrNull(r.observed),
+        expected: numOrNull(r.expected),
+        message: r.message,
+        evidence: r.evidence,
+        relatedSourceId: r.related_source_id === '' ? null : r.related_source_id,
+        openedAt: openedAt === null ? null : iso(openedAt),
+      };
+    }),
   };
 }

@@ -31,11 +31,18 @@ import {
   shapeSourceHistory,
   sourceDiagnosticsQuery,
   sourceHistoryRequest,
+  sourceAnomaliesQuery,
+  sourceHealthQuery,
   sourceKnownQuery,
   sourceOutcomesQuery,
   sourceSeriesQuery,
 } from '../../core/analytics/source-history.ts';
-import type { SourceHistory, SourceSeriesRow } from '../../core/analytics/source-history.ts';
+import type {
+  SourceAnomalyRow,
+  SourceHealthRow,
+  SourceHistory,
+  SourceSeriesRow,
+} from '../../core/analytics/source-history.ts';
 import type { AnalyticsRunner } from './analytics-runner.ts';
 
 export interface ExportStream {
@@ -61,18 +68,20 @@ export function createAnalytics({
   return {
     async sourceHistory(input) {
       const request = sourceHistoryRequest(input, now());
-      const [series, totals, outcomes, diagnostics] = await Promise.all([
+      const [series, totals, outcomes, diagnostics, health, anomalies] = await Promise.all([
         runner.rows<SourceSeriesRow>(sourceSeriesQuery(request, request.range.resolution)),
         runner.rows<SourceSeriesRow>(sourceSeriesQuery(request, null)),
         runner.rows<{ outcome: string; count: string }>(sourceOutcomesQuery(request)),
         runner.rows<{ code: string; count: string }>(sourceDiagnosticsQuery(request)),
+        runner.rows<SourceHealthRow>(sourceHealthQuery(request)),
+        runner.rows<SourceAnomalyRow>(sourceAnomaliesQuery(request)),
       ]);
       if (series.length === 0 && outcomes.length === 0) {
         const known = await runner.rows(sourceKnownQuery(request.sourceId));
         if (known.length === 0)
           throw new AnalyticsError('ANALYTICS_NOT_FOUND', `no history for source ${request.sourceId}`);
       }
-      return shapeSourceHistory(request, { series, totals, outcomes, diagnostics });
+      return shapeSourceHistory(request, { series, totals, outcomes, diagnostics, health, anomalies });
     },
 
     async configHistory(input) {

@@ -65,7 +65,7 @@ describe('analytics endpoints over a hand-computed history', () => {
   };
   const range = `from=${iso(RANGE.from)}&to=${iso(RANGE.to)}`;
 
-  it('answers a source history per day: success rate, latency percentiles, config counts, churn, outcomes, diagnostics', async () => {
+  it('answers a source history per day: success rate, latency percentiles, config counts, churn, outcomes, diagnostics, health and anomalies', async () => {
     const { status, body } = await get(`/analytics/sources/src-a/history?${range}&resolution=day`);
     expect(status).toBe(200);
     expect(body).toMatchObject({
@@ -78,6 +78,8 @@ describe('analytics endpoints over a hand-computed history', () => {
     close(body['series'], EXPECTED.sourceA.dailySeries);
     expect(body['outcomes']).toEqual(EXPECTED.sourceA.outcomes);
     expect(body['diagnostics']).toEqual(EXPECTED.sourceA.diagnostics);
+    expect(body['health']).toEqual(EXPECTED.sourceA.dailyHealth);
+    expect(body['anomalies']).toEqual(EXPECTED.sourceA.anomalies);
   });
 
   it('buckets by hour when asked and counts a 304 as a success with its latency', async () => {
@@ -167,6 +169,44 @@ describe('analytics endpoints over a hand-computed history', () => {
     );
     expect(lines).toHaveLength(3);
     for (const line of lines.slice(1)) expect(line).toContain(`"${iso(D0)}"`);
+  });
+
+  it('exports the probe, health and anomaly history the sink stores, once per event', async () => {
+    const jsonl = async (query: string): Promise<Record<string, unknown>[]> => {
+      const res = await app.inject({
+        method: 'GET',
+        url: `/analytics/export?format=jsonl&${range}&${query}`,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.body
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    };
+    // Inserted twice; FINAL keeps one row per event, in probe time order.
+    const probes = await jsonl('dataset=probes');
+    expect(probes.map((p) => [p['vantage'], p['outcome'], p['latency_ms'], p['connect_ms']])).toEqual([
+      ['eu-1', 'ok', 40, 10],
+      ['us-1', 'ok', 60, 30],
+      ['eu-1', 'timeout', null, null],
+      ['us-1', 'core-error', null, null],
+      ['eu-1', 'ok', 80, 20],
+    ]);
+    const health = await jsonl('dataset=health&source=src-a');
+    expect(health.map((h) => [h['status'], h['reliability'], h['demoted'], h['mirror_of']])).toEqual([
+      ['healthy', 0.9, false, ''],
+      ['degraded', 0.7, false, ''],
+      ['degraded', 0.6, true, 'src-b'],
+      ['healthy', 0.8, false, ''],
+    ]);
+    const anomalies = await jsonl('dataset=anomalies&source=src-a');
+    expect(anomalies.map((a) => [a['state'], a['evidence']])).toEqual([
+      ['opened', { median: '4' }],
+      ['resolved', {}],
+    ]);
+    const refused = await get(`/analytics/export?dataset=probes&source=src-a&${range}`);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: { code: 'ANALYTICS_INVALID_INPUT' } });
   });
 
   it('streams JSON lines over a real HTTP connection', async () => {

@@ -1,14 +1,16 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import {
+  anomalyRow,
   createTimeFormatter,
   currentChangeRow,
   fetchEventRow,
+  healthRow,
   observationRow,
   probeRow,
   snapshotRow,
 } from '../../../services/sink/event-rows.ts';
 import type { RecordPosition, Row, RowResult } from '../../../services/sink/event-rows.ts';
-import { current, fetched, fp, observed, probed, snapshot } from '../sink/event-builders.ts';
+import { anomaly, current, fetched, fp, health, observed, probed, snapshot } from '../sink/event-builders.ts';
 
 /**
  * A small history whose every analytics answer is worked out by hand below (EXPECTED). Times
@@ -85,6 +87,31 @@ export const PROBES = [
   probed('p5', F1, at(1, 30), { outcome: 'core-error', vantage: 'us-1' }),
 ];
 
+// src-a's health: degraded after the timeout, demoted as a mirror of src-b a quarter later,
+// healthy again the next day; a count collapse opened at the timeout and resolved then.
+export const HEALTH = [
+  health('a-h1', 'src-a', at(0, 0), { reliability: 0.9 }),
+  health('a-h2', 'src-a', at(1, 30), { status: 'degraded', reliability: 0.7 }),
+  health('a-h3', 'src-a', at(1, 45), {
+    status: 'degraded',
+    reliability: 0.6,
+    demoted: true,
+    mirrorOf: 'src-b',
+  }),
+  health('a-h4', 'src-a', at(24, 0), { reliability: 0.8 }),
+];
+
+export const ANOMALIES = [
+  anomaly('a-an1', 'src-a', at(1, 30), { observed: 2, expected: 4, evidence: { median: '4' } }),
+  anomaly('a-an2', 'src-a', at(24, 0), {
+    state: 'resolved',
+    observed: 4,
+    expected: 4,
+    message: 'resolved: test anomaly',
+    openedAt: at(1, 30),
+  }),
+];
+
 export const CURRENT = [
   { key: F1, value: current('cur-f1-1', F1, ['src-a', 'src-b'], at(0, 0)) },
   { key: F1, value: current('cur-f1-2', F1, ['src-a'], at(24, 0)) },
@@ -128,6 +155,16 @@ export async function insertHistory(ch: ClickHouseClient): Promise<void> {
     table: 'config_probes',
     format: 'JSONEachRow',
     values: rows(PROBES.map((v) => probeRow(v, position(v.fingerprint), time))),
+  });
+  await ch.insert({
+    table: 'source_health',
+    format: 'JSONEachRow',
+    values: rows(HEALTH.map((v) => healthRow(v, position(v.sourceId), time))),
+  });
+  await ch.insert({
+    table: 'source_anomalies',
+    format: 'JSONEachRow',
+    values: rows(ANOMALIES.map((v) => anomalyRow(v, position(v.sourceId), time))),
   });
   offset = 100;
   await ch.insert({
@@ -190,6 +227,53 @@ export const EXPECTED = {
     diagnostics: [
       { code: 'INVALID_PORT', count: 3 },
       { code: 'UNKNOWN_SCHEME', count: 3 },
+    ],
+    // Per day, the state at the day's last change: day 1 ends with a-h3, day 2 has a-h4.
+    dailyHealth: [
+      {
+        t: iso(D0),
+        status: 'degraded',
+        reliability: 0.6,
+        demoted: true,
+        mirrorOf: 'src-b',
+        deleted: false,
+        changes: 3,
+      },
+      {
+        t: iso(D0 + DAY),
+        status: 'healthy',
+        reliability: 0.8,
+        demoted: false,
+        mirrorOf: null,
+        deleted: false,
+        changes: 1,
+      },
+    ],
+    anomalies: [
+      {
+        detectedAt: iso(D0 + HOUR + 30 * 60_000),
+        kind: 'count-collapse',
+        state: 'opened',
+        severity: 'warning',
+        observed: 2,
+        expected: 4,
+        message: 'test anomaly',
+        evidence: { median: '4' },
+        relatedSourceId: null,
+        openedAt: null,
+      },
+      {
+        detectedAt: iso(D0 + DAY),
+        kind: 'count-collapse',
+        state: 'resolved',
+        severity: 'warning',
+        observed: 4,
+        expected: 4,
+        message: 'resolved: test anomaly',
+        evidence: {},
+        relatedSourceId: null,
+        openedAt: iso(D0 + HOUR + 30 * 60_000),
+      },
     ],
   },
   sourceB: {

@@ -78,7 +78,18 @@ describe('analytics inputs', () => {
       additionalProperties: false,
       required: ['dataset'],
       properties: {
-        dataset: { enum: ['fetches', 'snapshots', 'observations', 'source-hourly'] },
+        dataset: {
+          enum: [
+            'fetches',
+            'snapshots',
+            'observations',
+            'source-hourly',
+            'probes',
+            'scores',
+            'health',
+            'anomalies',
+          ],
+        },
         limit: { maximum: 1_000_000 },
       },
     });

@@ -7,6 +7,7 @@ import {
   configSeenQuery,
   configSeriesQuery,
   configSourcesQuery,
+  configVantageQuery,
 } from '../../../../services/core/analytics/config-history.ts';
 import {
   exportHeaders,
@@ -20,7 +21,9 @@ import {
   sourceOverlapQuery,
 } from '../../../../services/core/analytics/overview.ts';
 import {
+  sourceAnomaliesQuery,
   sourceDiagnosticsQuery,
+  sourceHealthQuery,
   sourceHistoryRequest,
   sourceKnownQuery,
   sourceOutcomesQuery,
@@ -40,6 +43,8 @@ function everyQuery(): BuiltQuery[] {
     sourceSeriesQuery(source, null),
     sourceOutcomesQuery(source),
     sourceDiagnosticsQuery(source),
+    sourceHealthQuery(source),
+    sourceAnomaliesQuery(source),
     sourceKnownQuery(HOSTILE),
     configSeenQuery(HOSTILE),
     configIdentityQuery(HOSTILE),
@@ -49,9 +54,14 @@ function everyQuery(): BuiltQuery[] {
     sourceActivityQuery(overview),
     protocolMixQuery(overview),
     sourceOverlapQuery(overview),
-    ...(['fetches', 'snapshots', 'observations', 'source-hourly'] as const).map((dataset) =>
+    ...(
+      ['fetches', 'snapshots', 'observations', 'source-hourly', 'scores', 'health', 'anomalies'] as const
+    ).map((dataset) =>
       exportQuery(exportRequest({ dataset, format: 'csv', source: HOSTILE, limit: 10 }, NOW)),
     ),
+    exportQuery(exportRequest({ dataset: 'probes', format: 'jsonl', limit: 10 }, NOW)),
+    configVantageQuery(config, 'day'),
+    configVantageQuery(config, null),
   ];
 }
 
@@ -99,5 +109,27 @@ describe('analytics query builders', () => {
     expect(() =>
       exportRequest({ dataset: 'fetches', format: 'csv', from: NOW, to: NOW, limit: 1 }, NOW),
     ).toThrow(expect.objectContaining({ code: 'ANALYTICS_INVALID_INPUT' }));
+  });
+
+  it('narrow scores to the configs a source carries and refuse a source for probes, which belong to configs', () => {
+    const scores = exportQuery(
+      exportRequest({ dataset: 'scores', format: 'csv', source: 'src-a', limit: 5 }, NOW),
+    );
+    expect(scores.sql).toContain('FROM config_scores FINAL');
+    expect(scores.sql).toContain('has(source_ids, {source:String})');
+    const probes = exportQuery(exportRequest({ dataset: 'probes', format: 'csv', limit: 5 }, NOW));
+    expect(probes.sql).toContain('FROM config_probes FINAL');
+    expect(probes.sql).not.toContain('{source:String}');
+    expect(() => exportRequest({ dataset: 'probes', format: 'csv', source: 'src-a', limit: 5 }, NOW)).toThrow(
+      expect.objectContaining({ code: 'ANALYTICS_INVALID_INPUT' }),
+    );
+  });
+
+  it('read per-vantage probe figures from the raw probes over the exact range', () => {
+    const query = configVantageQuery(configHistoryRequest({ fingerprint: 'ab'.repeat(32) }, NOW), 'day');
+    expect(query.sql).toContain('FROM config_probes');
+    expect(query.sql).toContain('probed_at >= {from:DateTime64(3)} AND probed_at < {to:DateTime64(3)}');
+    expect(query.sql).toContain('GROUP BY vantage, bucket');
+    expect(query.sql).toContain("outcome IN ('unsupported', 'core-error')");
   });
 });
