@@ -100,7 +100,7 @@ export interface ConfigProbed {
   readonly metadata: EventMetadata;
   /** The config probed, also the record key. */
   readonly fingerprint: string;
-  /** The stage the probe ended at; every stage before it passed: resolve (name lookup and address policy), tcp (connect), tls (handshake with the config's SNI/ALPN; skipped without TLS and for QUIC protocols) or proxy (a request through sing-box to the test URL). */
+  /** The stage the probe ended at; every stage before it passed: resolve (name lookup and address policy), tcp (connect), udp (QUIC protocols: a datagram of an unsupported QUIC version answered by Version Negotiation), tls (handshake with the config's SNI/ALPN; skipped without TLS and for QUIC protocols) or proxy (a request through sing-box to the test URL). */
   readonly stage: string;
   /** ok, timeout, refused, unreachable, dns-error, tls-error, proxy-error, http-error, unsupported (the core cannot run the config, or the address policy forbids probing it) or core-error (the prober's own proxy core failed; says nothing about the config). */
   readonly outcome: string;

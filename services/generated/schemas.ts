@@ -453,7 +453,7 @@ export const EVENT_SCHEMAS: Readonly<Record<EventTopic, AvroRecordSchema>> = {
       {
         "name": "stage",
         "type": "string",
-        "doc": "The stage the probe ended at; every stage before it passed: resolve (name lookup and address policy), tcp (connect), tls (handshake with the config's SNI/ALPN; skipped without TLS and for QUIC protocols) or proxy (a request through sing-box to the test URL)."
+        "doc": "The stage the probe ended at; every stage before it passed: resolve (name lookup and address policy), tcp (connect), udp (QUIC protocols: a datagram of an unsupported QUIC version answered by Version Negotiation), tls (handshake with the config's SNI/ALPN; skipped without TLS and for QUIC protocols) or proxy (a request through sing-box to the test URL)."
       },
       {
         "name": "outcome",
