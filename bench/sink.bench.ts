@@ -3,6 +3,7 @@
  *
  *   npm run -s bench:sink [-- --events 1000000 --rows 10000000 --iterations 20 --skip-ingest --skip-queries]
  *                         [--keep]  keep the generated query database (its name is printed)
+ *                         [--clickhouse-pid PID]  CPU of this ClickHouse process (default: the local shim's pid file)
  *                         [--database NAME]  time the queries on a database a --keep run left
  *
  * Needs the local components (`npm run infra:up`): Kafka, the registry and ClickHouse (the
@@ -85,7 +86,10 @@ function machine(): string {
  */
 function componentCpuSeconds(name: string): number | null {
   try {
-    const pid = readFileSync(join(dirname(envFilePath()), `${name}.pid`), 'utf8').trim();
+    // --<name>-pid measures another process, e.g. a shim started by hand on another port
+    // (SUBMERGE_CLICKHOUSE_URL pointing at it) to try a change without restarting the shared one.
+    const pid =
+      text(`${name}-pid`) ?? readFileSync(join(dirname(envFilePath()), `${name}.pid`), 'utf8').trim();
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
     // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name; clock ticks of 1/100 s.
     return (Number(fields[11]) + Number(fields[12])) / 100;

@@ -1,11 +1,22 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Session } from 'chdb';
+import { fileInsertSql, withoutFileMention, type FileInsert } from './file-insert.ts';
 
 export interface EngineQuery {
   readonly prelude: readonly string[];
   readonly sql: string;
   readonly format: string;
+}
+
+/** An insert whose data the engine reads from a file (see file-insert.ts). */
+export interface EngineFileInsert {
+  readonly prelude: readonly string[];
+  readonly insert: FileInsert;
+  /** The request body, decompressed: written to a file as it is. */
+  readonly data: Buffer;
 }
 
 export interface EngineResult {
@@ -20,6 +31,7 @@ export interface ChdbEngine {
   readonly version: string;
   readonly timezone: string;
   execute(query: EngineQuery): Promise<EngineResult>;
+  insertFromFile(insert: EngineFileInsert): Promise<EngineResult>;
   close(): void;
 }
 
@@ -28,11 +40,25 @@ export interface ChdbEngine {
  * libchdb takes an exclusive lock on the directory, so a second process opening it fails here
  * instead of corrupting it. Each query runs on its own short-lived session (a connection to the
  * already-open engine, well under a millisecond), so what one request SETs never reaches the next.
+ * Insert data goes through files in a private temporary directory, removed on close.
  */
 export async function openChdbEngine(dataDir: string): Promise<ChdbEngine> {
   const path = resolve(dataDir);
   mkdirSync(path, { recursive: true });
   const anchor = new Session(path);
+  let inserts: string | null = null;
+  let nextFile = 0;
+  const run = async (session: Session, prelude: readonly string[], sql: string, format: string) => {
+    if (prelude.length > 0) await session.queryAsync(prelude.join('; '));
+    const r = await session.queryAsync(sql, { format });
+    const bytes = r.bytes();
+    return {
+      body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      rowsRead: r.rowsRead,
+      bytesRead: r.bytesRead,
+      elapsedSeconds: r.elapsed,
+    };
+  };
   try {
     const info = (
       await anchor.queryAsync('SELECT version() AS version, timezone() AS timezone', {
@@ -46,20 +72,31 @@ export async function openChdbEngine(dataDir: string): Promise<ChdbEngine> {
       async execute({ prelude, sql, format }) {
         const session = new Session(path);
         try {
-          if (prelude.length > 0) await session.queryAsync(prelude.join('; '));
-          const r = await session.queryAsync(sql, { format });
-          const bytes = r.bytes();
-          return {
-            body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-            rowsRead: r.rowsRead,
-            bytesRead: r.bytesRead,
-            elapsedSeconds: r.elapsed,
-          };
+          return await run(session, prelude, sql, format);
         } finally {
           session.close();
         }
       },
-      close: () => anchor.close(),
+      async insertFromFile({ prelude, insert, data }) {
+        inserts ??= mkdtempSync(join(tmpdir(), 'clickhouse-local-inserts-'));
+        nextFile += 1;
+        const file = join(inserts, `${nextFile}.data`);
+        const session = new Session(path);
+        try {
+          await writeFile(file, data);
+          return await run(session, prelude, fileInsertSql(insert, file), 'TabSeparated');
+        } catch (error) {
+          if (error instanceof Error) error.message = withoutFileMention(error.message, file);
+          throw error;
+        } finally {
+          session.close();
+          await unlink(file).catch(() => undefined);
+        }
+      },
+      close: () => {
+        anchor.close();
+        if (inserts !== null) rmSync(inserts, { recursive: true, force: true });
+      },
     };
   } catch (error) {
     anchor.close();

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from 'pino';
 import type { ChdbEngine, EngineResult } from './chdb-engine.ts';
 import { failureBody, failureFromEngine, shimFailure, type ClickHouseFailure } from './clickhouse-failure.ts';
+import { toFileInsert } from './file-insert.ts';
 import { decodeBody, encodeBody, pickResponseCoding, toContentCoding } from './http-encoding.ts';
 import { toHttpQueryAction } from './http-query.ts';
 
@@ -63,7 +64,7 @@ export function createShimServer({
 
   async function decodedRequest(
     req: IncomingMessage,
-  ): Promise<{ body: string; formFields?: Map<string, string> } | ClickHouseFailure> {
+  ): Promise<{ body: string; formFields?: Map<string, string> } | { raw: Buffer } | ClickHouseFailure> {
     if (req.method !== 'POST') return { body: '' };
     let raw = await readBody(req);
     if (raw === undefined) {
@@ -108,8 +109,7 @@ export function createShimServer({
       }
       return { body, formFields };
     }
-    // Text formats only: the engine takes the statement, data included, as one UTF-8 string.
-    return { body: raw.toString('utf8') };
+    return { raw };
   }
 
   async function respond(
@@ -146,13 +146,21 @@ export function createShimServer({
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const decoded = await decodedRequest(req);
-    if ('status' in decoded) {
+    const received = await decodedRequest(req);
+    if ('status' in received) {
       // The rest of an oversized body is never read; close rather than drain it.
       res.setHeader('Connection', 'close');
-      sendFailure(res, decoded);
+      sendFailure(res, received);
       return;
     }
+    // An insert's data (URL statement, body of rows) goes to the engine as a file; any other
+    // body is SQL text, or data the engine takes inline after the statement.
+    const fileInsert =
+      'raw' in received && received.raw.byteLength > 0
+        ? toFileInsert(url.searchParams.get('query') ?? '')
+        : null;
+    const decoded =
+      'raw' in received ? { body: fileInsert === null ? received.raw.toString('utf8') : '' } : received;
     const action = toHttpQueryAction(
       {
         method: req.method ?? 'GET',
@@ -186,7 +194,10 @@ export function createShimServer({
     running += 1;
     let result: EngineResult;
     try {
-      result = await engine.execute(action);
+      result =
+        fileInsert === null || !('raw' in received)
+          ? await engine.execute(action)
+          : await engine.insertFromFile({ prelude: action.prelude, insert: fileInsert, data: received.raw });
     } catch (error) {
       const failure = failureFromEngine(error);
       logger.debug({ queryId: action.queryId, code: failure.code, status: failure.status }, 'query failed');

@@ -175,6 +175,72 @@ describe('clickhouse-local as a process', () => {
     expect(bomb.status).toBe(413);
   });
 
+  it('stores insert data sent as the body exactly as the same data inline after the statement', async () => {
+    const at = (sql: string, search = '', body: string = sql): Promise<Response> =>
+      fetch(`${shim.url}/?${search}`, { method: 'POST', body });
+    const db = `parity_${Date.now()}`;
+    const columns =
+      "id UInt32, t DateTime64(3, 'UTC'), u UUID, lc LowCardinality(String), arr Array(String), " +
+      "m Map(String, UInt32), n Nullable(Float64), b Bool, d String DEFAULT concat('x', toString(id)), " +
+      "e Enum8('a' = 1, 'b' = 2)";
+    const cases: readonly (readonly [string, string, string])[] = [
+      [
+        '(id, t, u, lc, arr, m, n, b, e)',
+        'JSONEachRow',
+        '{"id":1,"t":"2026-01-02 03:04:05.678","u":"a3482e88-686a-4a58-8126-99c9df64b7bf","lc":"x","arr":["a","b\\"c"],"m":{"k":3},"n":null,"b":true,"e":"b"}\n' +
+          '{"b":false,"id":2,"t":1767323045678,"lc":"y","unknown":5,"n":1.5}\n',
+      ],
+      ['', 'JSONEachRow', '{"id":3,"lc":"z","d":"given"}\n'],
+      [
+        '(id, t, lc, arr, n)',
+        'TabSeparated',
+        "1\t2026-01-02 03:04:05.678\ta\\tb\t['x','y']\t\\N\n2\t2026-01-02 03:04:05\tc\t[]\t2.5\n",
+      ],
+      ['(id, lc)', 'CSV', '1,"a,b"\n2,"c""d"\n'],
+      ['(lc, id)', 'CSVWithNames', 'id,lc\n1,a\n2,b\n'],
+      ['(id, lc)', 'JSONCompactEachRow', '[1,"a"]\n[2,"b"]\n'],
+      ['(id, lc)', 'TSVWithNames', 'lc\tid\na\t1\n'],
+    ];
+    expect((await at(`CREATE DATABASE ${db}`)).status).toBe(200);
+    try {
+      for (const [i, [list, format, data]] of cases.entries()) {
+        const stored: string[] = [];
+        for (const how of ['body', 'inline']) {
+          const table = `${db}.t${i}_${how}`;
+          await at(`CREATE TABLE ${table} (${columns}) ENGINE = MergeTree ORDER BY id`);
+          const statement = `INSERT INTO ${table} ${list} FORMAT ${format}`;
+          const res =
+            how === 'body'
+              ? await at('', `query=${encodeURIComponent(statement)}`, data)
+              : await at(`${statement}\n${data}`);
+          expect(res.status, `${format} ${how}: ${await res.clone().text()}`).toBe(200);
+          stored.push(
+            await (await at(`SELECT * FROM ${table} ORDER BY id FORMAT JSONCompactEachRow`)).text(),
+          );
+        }
+        expect(stored[0], format).toBe(stored[1]);
+        expect(stored[0], format).not.toBe('');
+      }
+      // A row the engine refuses fails the same way: status, code, and no word of a file.
+      const failures: [number, string | null, string][] = [];
+      for (const how of ['body', 'inline']) {
+        const statement = `INSERT INTO ${db}.t0_${how} (id, lc) FORMAT JSONEachRow`;
+        const data = '{"id":1,"lc":"a"}\n{"id":"x","lc":"b"}\n';
+        const res =
+          how === 'body'
+            ? await at('', `query=${encodeURIComponent(statement)}`, data)
+            : await at(`${statement}\n${data}`);
+        failures.push([res.status, res.headers.get('x-clickhouse-exception-code'), await res.text()]);
+      }
+      expect(failures[0]?.[0]).toBe(failures[1]?.[0]);
+      expect(failures[0]?.[1]).toBe(failures[1]?.[1]);
+      expect(failures[0]?.[2]).toMatch(/\(CANNOT_PARSE_\w+\)/);
+      expect(failures[0]?.[2]).not.toMatch(/file|clickhouse-local-inserts/);
+    } finally {
+      await at(`DROP DATABASE IF EXISTS ${db} SYNC`);
+    }
+  });
+
   it('is the only process that can open its data directory', async () => {
     await expect(startShim(dataDir)).rejects.toThrow(/exited with 1/);
   });
