@@ -266,6 +266,8 @@ export function currentChangeRow(
     source_first_seen: v.sources.map((s) => time(s.firstSeen)),
     source_last_seen: v.sources.map((s) => time(s.lastSeen)),
     source_names: v.sources.map((s) => s.name),
+    // '' when the source published the merged config itself (the common case).
+    source_variants: v.sources.map((s) => text(s.variant)),
     first_seen: time(v.firstSeen),
     last_seen: time(v.lastSeen),
     producer: m.producer,

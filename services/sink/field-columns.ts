@@ -137,9 +137,7 @@ export const FIELD_COLUMNS: Readonly<Record<SinkEventTopic, Readonly<Record<stri
     'sources[].firstSeen': column('source_first_seen'),
     'sources[].lastSeen': column('source_last_seen'),
     'sources[].name': column('source_names'),
-    'sources[].variant': excluded(
-      "the merger's restore data: a source's own config only where it differs from the merged config (config) beyond the source's name (source_names)",
-    ),
+    'sources[].variant': column('source_variants'),
     firstSeen: column('first_seen'),
     lastSeen: column('last_seen'),
   },

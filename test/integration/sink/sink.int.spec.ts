@@ -192,8 +192,8 @@ describe('ClickHouse sink over the real broker', () => {
         value: {
           ...change,
           sources: [
-            { sourceId: 'src-a', firstSeen: at - HOUR, lastSeen: at, name: 'A' },
-            { sourceId: 'src-b', firstSeen: at, lastSeen: at, name: 'B' },
+            { sourceId: 'src-a', firstSeen: at - HOUR, lastSeen: at, name: 'A', variant: null },
+            { sourceId: 'src-b', firstSeen: at, lastSeen: at, name: 'B', variant: '{"protocol":"vless"}' },
           ],
         },
       },
@@ -211,7 +211,8 @@ describe('ClickHouse sink over the real broker', () => {
           counts.every((c) => c >= 1) &&
           (await fx.scalar('SELECT count() FROM config_probes WHERE vantage = {v:String}', { v: 'eu-1' })) >=
             1 &&
-          (await fx.scalar('SELECT count() FROM config_current_changes WHERE length(source_names) = 2')) >= 1
+          (await fx.scalar('SELECT count() FROM config_current_changes WHERE length(source_variants) = 2')) >=
+            1
         );
       });
     } finally {
@@ -289,12 +290,13 @@ describe('ClickHouse sink over the real broker', () => {
       lasted_hours: '5',
     });
     expect(
-      await one(`SELECT source_ids, source_names,
+      await one(`SELECT source_ids, source_names, source_variants,
                         arrayMap(t -> toUnixTimestamp64Milli(t), source_first_seen) AS firsts
                  FROM config_current_changes FINAL WHERE fingerprint = {f:String}`),
     ).toEqual({
       source_ids: ['src-a', 'src-b'],
       source_names: ['A', 'B'],
+      source_variants: ['', '{"protocol":"vless"}'],
       firsts: [String(at - HOUR), String(at)],
     });
   });

@@ -61,8 +61,14 @@ const FULL: { readonly [T in SinkEventTopic]: EventValueByTopic[T] } = {
   'configs.current.v1': withCause({
     ...current('c', fp('a'), ['src-a', 'src-b'], AT),
     sources: [
-      { sourceId: 'src-a', firstSeen: AT - 60_000, lastSeen: AT, name: 'Node A' },
-      { sourceId: 'src-b', firstSeen: AT, lastSeen: AT, name: '' },
+      {
+        sourceId: 'src-a',
+        firstSeen: AT - 60_000,
+        lastSeen: AT,
+        name: 'Node A',
+        variant: '{"protocol":"vless","security":"none"}',
+      },
+      { sourceId: 'src-b', firstSeen: AT, lastSeen: AT, name: '', variant: null },
     ],
   }),
   'configs.probed.v1': withCause(
@@ -227,6 +233,7 @@ describe('schema field coverage of the sink', () => {
     expect(change['source_ids']).toEqual(['src-a', 'src-b']);
     expect(change['source_first_seen']).toEqual([time(AT - 60_000), time(AT)]);
     expect(change['source_names']).toEqual(['Node A', '']);
+    expect(change['source_variants']).toEqual(['{"protocol":"vless","security":"none"}', '']);
   });
 });
 
