@@ -5,6 +5,7 @@ import { loadConfig } from '../shared/config/load-config.ts';
 import type { EnvConfig } from '../shared/config/env-schema.ts';
 import { startHealthServer } from '../shared/health/health-server.ts';
 import { runKafkaProcessor } from '../shared/kafka/run-loop.ts';
+import { kafkaEventLogFactory } from '../shared/kafka-native/kafka-writers.ts';
 import { createLogger } from '../shared/logger.ts';
 import { createMetricsRegistry } from '../shared/metrics/metrics-registry.ts';
 import { RUN_STATES } from '../shared/runtime/run-processor.ts';
@@ -75,6 +76,7 @@ export async function runProcessorService(
     logger,
     registry,
     maxBatchRecords: DEFAULT_BATCH_RECORDS[kind],
+    createLog: kafkaEventLogFactory(config.SUBMERGE_KAFKA_WRITER),
   });
   const health = await startHealthServer({
     registry,

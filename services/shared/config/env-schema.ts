@@ -22,6 +22,8 @@ export const ENV_SCHEMA = z.object({
   SUBMERGE_SOURCES_FILE: z.string().min(1).optional(),
   SUBMERGE_KAFKA_BROKERS: csv.optional(),
   SUBMERGE_KAFKA_CLIENT_ID: z.string().min(1).default('submerge'),
+  /** Who writes the processors' transactions: librdkafka needs @confluentinc/kafka-javascript built for this Node. */
+  SUBMERGE_KAFKA_WRITER: z.enum(['kafkajs', 'librdkafka']).default('kafkajs'),
   SUBMERGE_SCHEMA_REGISTRY_URL: z.url().optional(),
   SUBMERGE_CLICKHOUSE_URL: z.url().optional(),
   SUBMERGE_CLICKHOUSE_USER: z.string().optional(),

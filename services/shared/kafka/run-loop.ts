@@ -2,12 +2,12 @@ import type { Registry } from 'prom-client';
 import type { Processor } from '../../core/processing/processor.ts';
 import type { Logger } from '../logger.ts';
 import { createProcessorMetrics } from '../metrics/processor-metrics.ts';
-import type { StartFrom } from '../runtime/event-log.ts';
+import type { EventLog, StartFrom } from '../runtime/event-log.ts';
 import type { RetryPolicy } from '../runtime/retry.ts';
 import { runProcessor } from '../runtime/run-processor.ts';
 import type { ProcessorRun } from '../runtime/run-processor.ts';
 import { createKafkaEventLog } from './kafka-event-log.ts';
-import type { KafkaConsumerTuning } from './kafka-event-log.ts';
+import type { KafkaConsumerTuning, KafkaEventLogOptions } from './kafka-event-log.ts';
 import type { ValueCodec } from './value-codec.ts';
 
 export interface KafkaProcessorOptions {
@@ -30,6 +30,8 @@ export interface KafkaProcessorOptions {
   readonly maxBatchRecords?: number;
   readonly retry?: RetryPolicy;
   readonly startFrom?: StartFrom;
+  /** Default createKafkaEventLog; kafka-native's factory swaps the transactional writer for librdkafka. */
+  readonly createLog?: (options: KafkaEventLogOptions) => EventLog;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function runKafkaProcessor(
   options: KafkaProcessorOptions,
 ): Promise<ProcessorRun> {
   const group = options.group ?? processor.name;
-  const log = createKafkaEventLog({
+  const log = (options.createLog ?? createKafkaEventLog)({
     brokers: options.brokers,
     clientId: options.clientId ?? `${processor.name}.${options.instanceId}`,
     codec: options.codec,
