@@ -170,7 +170,7 @@ export const FIELD_COLUMNS: Readonly<Record<SinkEventTopic, Readonly<Record<stri
     server: column('server'),
     port: column('port'),
     config: excluded(
-      'the merged config configs.current.v1 carries too; config_current_changes keeps it once per change, a score change does not repeat it',
+      'the merged config configs.current.v1 carries too; config_current_changes keeps it once per change, a score change does not repeat it, and the sink does not decode it (sink-event-types.ts)',
     ),
     sourceIds: column('source_ids'),
     score: column('score'),

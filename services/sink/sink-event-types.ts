@@ -7,13 +7,15 @@ import type { EventTypes } from '../shared/events/event-types.ts';
 /**
  * Reader schemas for what the sink stores. Avro schema resolution skips writer fields the
  * reader lacks without materialising them, so the sink never allocates what it drops anyway:
- * the fetched bodies (up to 16 MiB each, on the raw topic only) and the observations' config
- * JSON (kept once per merged change in config_current_changes). Every other field is read.
+ * the fetched bodies (up to 16 MiB each, on the raw topic only) and the config JSON of
+ * observations and scores (kept once per merged change in config_current_changes). Every other
+ * field is read (field-columns.ts says where each one goes).
  */
 const DROPPED: Partial<Record<EventTopic, { readonly path: readonly string[]; readonly field: string }>> = {
   // body stays a record (its sha256 and compression are stored), without its bytes.
   'sources.fetched.v1': { path: ['body'], field: 'data' },
   'configs.observed.v1': { path: [], field: 'config' },
+  'configs.scored.v1': { path: [], field: 'config' },
 };
 
 interface RecordSchema {

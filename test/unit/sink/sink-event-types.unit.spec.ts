@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEventTypes } from '../../../services/shared/events/event-types.ts';
 import { sinkEventTypes } from '../../../services/sink/sink-event-types.ts';
-import { fetched, fp, observed } from '../../integration/sink/event-builders.ts';
+import { fetched, fp, observed, scored } from '../../integration/sink/event-builders.ts';
 
 describe("the sink's reader schemas", () => {
   const full = createEventTypes();
@@ -22,6 +22,28 @@ describe("the sink's reader schemas", () => {
     const decoded = sink['configs.observed.v1'].fromBuffer(
       full['configs.observed.v1'].toBuffer(event),
       sink['configs.observed.v1'].createResolver(full['configs.observed.v1']),
+    ) as Record<string, unknown>;
+    const { config: _dropped, ...rest } = event;
+    expect(decoded).toEqual(rest);
+  });
+
+  it('read a score without its config JSON, every other field intact', () => {
+    const event = scored('s', fp('x'), Date.UTC(2026, 0, 1), {
+      vantages: [
+        {
+          vantage: 'eu-1',
+          reachability: 1,
+          latencyMs: 10,
+          confidence: 1,
+          probes: 1,
+          lastOutcome: 'ok',
+          lastProbedAt: 1,
+        },
+      ],
+    });
+    const decoded = sink['configs.scored.v1'].fromBuffer(
+      full['configs.scored.v1'].toBuffer(event),
+      sink['configs.scored.v1'].createResolver(full['configs.scored.v1']),
     ) as Record<string, unknown>;
     const { config: _dropped, ...rest } = event;
     expect(decoded).toEqual(rest);
