@@ -106,6 +106,36 @@ LIMIT 100000`,
   };
 }
 
+/**
+ * Each source's latest health in the range (the detector's composite reliability: fetch
+ * success, probe pass rate, unique contribution, freshness), for the reliability-score
+ * rankings. Only the range is read (source_health is ordered by source and time; a change per
+ * fetch adds up over two years); sources without a change in the range, or removed by a
+ * tombstone, are left out, as are those without a reliability yet.
+ */
+export function sourceStandingQuery(request: OverviewRequest): BuiltQuery {
+  return {
+    sql: `
+SELECT source_id, reliability, status, demoted, mirror_of
+FROM
+(
+    SELECT
+        source_id,
+        argMax(reliability, (event_time, event_id)) AS reliability,
+        argMax(status, (event_time, event_id)) AS status,
+        argMax(demoted, (event_time, event_id)) AS demoted,
+        argMax(mirror_of, (event_time, event_id)) AS mirror_of,
+        argMax(deleted, (event_time, event_id)) AS deleted
+    FROM source_health
+    WHERE event_time >= {from:DateTime64(3)} AND event_time < {to:DateTime64(3)}
+    GROUP BY source_id
+)
+WHERE NOT deleted AND reliability IS NOT NULL
+LIMIT 100000`,
+    params: rangeParams(request.range),
+  };
+}
+
 type Num = string | number;
 
 export interface OverviewRows {
@@ -129,6 +159,22 @@ export interface OverviewRows {
     /** [other source, configs shared], strongest first. */
     readonly partners: readonly (readonly [string, Num])[];
   }[];
+  readonly standing: readonly {
+    readonly source_id: string;
+    readonly reliability: number;
+    readonly status: string;
+    readonly demoted: boolean | number;
+    readonly mirror_of: string;
+  }[];
+}
+
+export interface SourceStanding {
+  readonly sourceId: string;
+  /** The detector's reliability in [0, 1], as of the source's last health change in the range. */
+  readonly reliability: number;
+  readonly status: string;
+  readonly demoted: boolean;
+  readonly mirrorOf: string | null;
 }
 
 export interface SourceReliability {
@@ -177,6 +223,11 @@ export interface Overview {
   readonly uniqueContribution: {
     readonly top: readonly SourceContribution[];
     readonly bottom: readonly SourceContribution[];
+  };
+  /** By the detector's composite reliability (reliability ranks by fetch success alone). */
+  readonly reliabilityScore: {
+    readonly top: readonly SourceStanding[];
+    readonly bottom: readonly SourceStanding[];
   };
   readonly mirrors: readonly {
     readonly sourceId: string;
@@ -242,6 +293,16 @@ export function shapeOverview(request: OverviewRequest, rows: OverviewRows): Ove
   );
   const carried = contribution.reduce((sum, c) => sum + c.configs, 0);
 
+  const standing: SourceStanding[] = rows.standing.map((r) => ({
+    sourceId: r.source_id,
+    reliability: num(r.reliability),
+    status: r.status,
+    demoted: Boolean(r.demoted),
+    mirrorOf: r.mirror_of === '' ? null : r.mirror_of,
+  }));
+  const strongest = [...standing].sort((a, b) => b.reliability - a.reliability || byId(a, b));
+  const weakest = [...standing].sort((a, b) => a.reliability - b.reliability || byId(a, b));
+
   return {
     from: iso(request.range.from),
     to: iso(request.range.to),
@@ -261,6 +322,7 @@ export function shapeOverview(request: OverviewRequest, rows: OverviewRows): Ove
       .map(([t, v]) => ({ t: iso(t), configs: v.configs, protocols: v.protocols })),
     reliability: { top: best.slice(0, request.limit), bottom: worst.slice(0, request.limit) },
     uniqueContribution: { top: most.slice(0, request.limit), bottom: least.slice(0, request.limit) },
+    reliabilityScore: { top: strongest.slice(0, request.limit), bottom: weakest.slice(0, request.limit) },
     mirrors: rows.overlap
       .flatMap((r) =>
         r.partners.map(([otherId, shared]) => ({

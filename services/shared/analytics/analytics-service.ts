@@ -25,6 +25,7 @@ import {
   shapeOverview,
   sourceActivityQuery,
   sourceOverlapQuery,
+  sourceStandingQuery,
 } from '../../core/analytics/overview.ts';
 import type { Overview, OverviewRows } from '../../core/analytics/overview.ts';
 import {
@@ -109,12 +110,13 @@ export function createAnalytics({
 
     async overview(input) {
       const request = overviewRequest(input, now());
-      const [activity, protocols, overlap] = await Promise.all([
+      const [activity, protocols, overlap, standing] = await Promise.all([
         runner.rows<OverviewRows['activity'][number]>(sourceActivityQuery(request)),
         runner.rows<OverviewRows['protocols'][number]>(protocolMixQuery(request)),
         runner.rows<OverviewRows['overlap'][number]>(sourceOverlapQuery(request)),
+        runner.rows<OverviewRows['standing'][number]>(sourceStandingQuery(request)),
       ]);
-      return shapeOverview(request, { activity, protocols, overlap });
+      return shapeOverview(request, { activity, protocols, overlap, standing });
     },
 
     async exportData(input) {

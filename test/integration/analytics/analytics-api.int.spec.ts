@@ -133,7 +133,7 @@ describe('analytics endpoints over a hand-computed history', () => {
     expect(body).toMatchObject({ current: EXPECTED.configF3.current, lastSeen: EXPECTED.configF3.lastSeen });
   });
 
-  it('answers the overview: totals, protocol mix, reliability and unique-contribution rankings, mirrors', async () => {
+  it('answers the overview: totals, protocol mix, reliability (fetch success and score) and unique-contribution rankings, mirrors', async () => {
     const { status, body } = await get(`/analytics/overview?${range}&limit=5`);
     expect(status).toBe(200);
     expect(body['resolution']).toBe('day');
@@ -153,6 +153,9 @@ describe('analytics endpoints over a hand-computed history', () => {
     close(unique.top, EXPECTED.overview.uniqueTop);
     close(unique.bottom, [...EXPECTED.overview.uniqueTop].reverse());
     close(body['mirrors'], EXPECTED.overview.mirrors);
+    const score = body['reliabilityScore'] as Record<'top' | 'bottom', unknown[]>;
+    expect(score.top).toEqual(EXPECTED.overview.reliabilityScoreTop);
+    expect(score.bottom).toEqual([...EXPECTED.overview.reliabilityScoreTop].reverse());
   });
 
   it('exports a dataset as CSV with a header, deduplicated and in time order', async () => {

@@ -99,6 +99,8 @@ export const HEALTH = [
     mirrorOf: 'src-b',
   }),
   health('a-h4', 'src-a', at(24, 0), { reliability: 0.8 }),
+  health('b-h1', 'src-b', at(0, 0), { reliability: 0.5 }),
+  health('c-h1', 'src-c', at(2, 30), { status: 'failing', reliability: 0.2, consecutiveFailures: 2 }),
 ];
 
 export const ANOMALIES = [
@@ -413,6 +415,12 @@ export const EXPECTED = {
     uniqueTop: [
       { sourceId: 'src-a', configs: 4, uniqueConfigs: 2, duplicateRatio: 0.5 },
       { sourceId: 'src-b', configs: 2, uniqueConfigs: 0, duplicateRatio: 1 },
+    ],
+    // Each source's last health change in the range: src-a a-h4, src-b b-h1, src-c c-h1.
+    reliabilityScoreTop: [
+      { sourceId: 'src-a', reliability: 0.8, status: 'healthy', demoted: false, mirrorOf: null },
+      { sourceId: 'src-b', reliability: 0.5, status: 'healthy', demoted: false, mirrorOf: null },
+      { sourceId: 'src-c', reliability: 0.2, status: 'failing', demoted: false, mirrorOf: null },
     ],
     mirrors: [
       { sourceId: 'src-b', otherId: 'src-a', shared: 2, configs: 2, ratio: 1 },

@@ -19,6 +19,7 @@ import {
   protocolMixQuery,
   sourceActivityQuery,
   sourceOverlapQuery,
+  sourceStandingQuery,
 } from '../../../../services/core/analytics/overview.ts';
 import {
   sourceAnomaliesQuery,
@@ -54,6 +55,7 @@ function everyQuery(): BuiltQuery[] {
     sourceActivityQuery(overview),
     protocolMixQuery(overview),
     sourceOverlapQuery(overview),
+    sourceStandingQuery(overview),
     ...(
       ['fetches', 'snapshots', 'observations', 'source-hourly', 'scores', 'health', 'anomalies'] as const
     ).map((dataset) =>

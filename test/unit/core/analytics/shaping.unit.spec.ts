@@ -90,11 +90,22 @@ describe('analytics shaping', () => {
           ],
         },
       ],
+      standing: [
+        { source_id: 'b', reliability: 0.5, status: 'healthy', demoted: 0, mirror_of: '' },
+        { source_id: 'a', reliability: 0.5, status: 'degraded', demoted: 1, mirror_of: 'b' },
+        { source_id: 'c', reliability: 0.9, status: 'healthy', demoted: 0, mirror_of: '' },
+      ],
     });
     expect(overview.reliability.top.map((s) => s.sourceId)).toEqual(['c', 'a']);
     expect(overview.reliability.bottom.map((s) => s.sourceId)).toEqual(['d', 'c']);
     expect(overview.uniqueContribution.top.map((s) => s.sourceId)).toEqual(['b', 'a']);
     expect(overview.uniqueContribution.bottom.map((s) => s.sourceId)).toEqual(['c', 'b']);
+    // Reliability score: higher first; equal scores by id.
+    expect(overview.reliabilityScore.top.map((s) => s.sourceId)).toEqual(['c', 'a']);
+    expect(overview.reliabilityScore.bottom).toEqual([
+      { sourceId: 'a', reliability: 0.5, status: 'degraded', demoted: true, mirrorOf: 'b' },
+      { sourceId: 'b', reliability: 0.5, status: 'healthy', demoted: false, mirrorOf: null },
+    ]);
     expect(overview.totals).toMatchObject({
       sources: 5,
       fetches: 45,
