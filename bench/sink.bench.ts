@@ -2,6 +2,7 @@
  * The ClickHouse side of submerge under load. Not a test: it prints figures for docs/benchmarks.md.
  *
  *   npm run -s bench:sink [-- --events 1000000 --rows 10000000 --iterations 20 --skip-ingest --skip-queries]
+ *                         [--batch-records N]  the sink's flush size (default 50,000, the service's)
  *                         [--keep]  keep the generated query database (its name is printed)
  *                         [--clickhouse-pid PID]  CPU of this ClickHouse process (default: the local shim's pid file)
  *                         [--database NAME]  time the queries on a database a --keep run left
@@ -65,6 +66,8 @@ function text(name: string): string | undefined {
 const EVENTS = arg('events', 1_000_000);
 const ROWS = arg('rows', 10_000_000);
 const ITERATIONS = arg('iterations', 20);
+/** The sink's flush size (its --batch-records); default the service's. */
+const BATCH_RECORDS = arg('batch-records', 50_000);
 const HOUR = 3_600_000;
 const quiet = { log: { level: ClickHouseLogLevel.OFF } } as const;
 const endpoints = componentEndpoints();
@@ -169,6 +172,7 @@ async function ingest(): Promise<void> {
       dlqTopic: `dlq.${prefix}clickhouse-sink.v1`,
       logger: pino({ level: 'warn' }),
       metrics: createSinkMetrics(new Registry()),
+      maxBatchRecords: BATCH_RECORDS,
     });
     let firstCommit: { at: number; records: number } | null = null;
     while (run.stats().committedRecords < EVENTS) {
@@ -196,7 +200,9 @@ async function ingest(): Promise<void> {
     log('| measure | value |');
     log('| --- | --- |');
     log(`| rows stored (count) | ${rows.toLocaleString('en')} |`);
-    log(`| flushes (inserts of up to 50,000 rows, then an offset commit) | ${flushes} |`);
+    log(
+      `| flushes (inserts of up to ${BATCH_RECORDS.toLocaleString('en')} rows, then an offset commit) | ${flushes} |`,
+    );
     log(
       `| rows/s, sink start to last commit (incl. group join) | ${Math.round(overall).toLocaleString('en')} |`,
     );

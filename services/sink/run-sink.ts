@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { dlqTopic } from '../core/processing/processor.ts';
@@ -18,7 +19,7 @@ import { DEFAULT_RETRY_POLICY, withRetry } from '../shared/runtime/retry.ts';
 import type { RetryPolicy } from '../shared/runtime/retry.ts';
 import { errorCode, errorMessage, isRetriable } from '../shared/runtime/runtime-error.ts';
 import { createTimeFormatter, SINK_REJECT_CODES } from './event-rows.ts';
-import type { RecordPosition, Row } from './event-rows.ts';
+import type { RecordPosition } from './event-rows.ts';
 import { createSinkBuffer } from './sink-buffer.ts';
 import type { PendingFlush } from './sink-buffer.ts';
 import type { SinkMetrics } from './sink-metrics.ts';
@@ -149,13 +150,19 @@ export async function runSink(options: RunSinkOptions): Promise<SinkRun> {
   await log.ensureTopics([{ name: dlq, partitions: 6, compacted: false }]);
   const writer = await log.transactionalWriter(transactionalId);
 
-  const insert = async (table: string, rows: readonly Row[]): Promise<void> => {
-    await clickhouse.insert({
-      table,
-      values: rows,
-      format: 'JSONEachRow',
+  /**
+   * What client.insert sends for JSONEachRow rows (the statement in the URL, one line per row in
+   * the body), from lines serialised as the records arrived.
+   */
+  const insert = async (table: string, lines: readonly string[]): Promise<void> => {
+    const body = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    const result = await clickhouse.exec({
+      query: `INSERT INTO ${table} FORMAT JSONEachRow`,
+      values: Readable.from([body], { objectMode: false }),
       clickhouse_settings: insertSettings,
     });
+    // An insert answers with an empty body; reading it to the end frees the connection.
+    for await (const chunk of result.stream as AsyncIterable<unknown>) void chunk;
   };
 
   const toDlq = (record: LogRecord, code: string, message: string): OutgoingRecord =>
@@ -166,7 +173,7 @@ export async function runSink(options: RunSinkOptions): Promise<SinkRun> {
     key: refused.position.key,
     // The original bytes stay on the source topic (the headers point at them); the DLQ keeps
     // the row ClickHouse refused, which is what needs looking at.
-    value: Buffer.from(JSON.stringify(refused.row), 'utf8'),
+    value: Buffer.from(refused.row, 'utf8'),
     encoding: 'raw',
     headers: {
       'dlq.processor': SINK_NAME,
@@ -196,7 +203,7 @@ export async function runSink(options: RunSinkOptions): Promise<SinkRun> {
         key: record.key,
       };
       const result = route.toRow(record.value, position, time);
-      if (result.kind === 'row') buffer.addRow(route.table, result.row, position);
+      if (result.kind === 'row') buffer.addRow(route.table, JSON.stringify(result.row), position);
       else if (result.kind === 'drop') metrics.dropped(result.reason, 1);
       else {
         buffer.addDlq(toDlq(record, result.code, result.message));

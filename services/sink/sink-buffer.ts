@@ -1,9 +1,14 @@
 import type { OutgoingRecord, TopicPartitionOffset } from '../shared/runtime/event-log.ts';
-import type { RecordPosition, Row } from './event-rows.ts';
+import type { RecordPosition } from './event-rows.ts';
 
-/** Rows of one table waiting for their insert, each with where it came from (for the DLQ). */
+/**
+ * Rows of one table waiting for their insert, each with where it came from (for the DLQ).
+ * Rows are held as their JSONEachRow lines, serialised when they arrive: a batch of 50,000 rows
+ * then survives the young-generation collections as 50,000 flat strings instead of 50,000
+ * objects with a dozen strings each, and the insert body is those lines joined.
+ */
 export interface TableRows {
-  readonly rows: Row[];
+  readonly rows: string[];
   readonly positions: RecordPosition[];
 }
 
@@ -18,7 +23,8 @@ export interface PendingFlush {
 }
 
 export interface SinkBuffer {
-  addRow(table: string, row: Row, position: RecordPosition): void;
+  /** `row` is the row's JSON text (one JSONEachRow line without its newline). */
+  addRow(table: string, row: string, position: RecordPosition): void;
   addDlq(record: OutgoingRecord): void;
   /** Records up to `offset` (inclusive) of the partition are accounted for (as rows, DLQ or drops). */
   consumed(topic: string, partition: number, offset: string): void;

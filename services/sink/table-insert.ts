@@ -1,5 +1,5 @@
 import { isRetriableClickHouseError } from '../shared/clickhouse/clickhouse-retriable.ts';
-import type { RecordPosition, Row } from './event-rows.ts';
+import type { RecordPosition } from './event-rows.ts';
 import { SINK_ERROR, SinkError } from './sink-error.ts';
 
 /**
@@ -15,14 +15,15 @@ export function isRowError(error: unknown): boolean {
   return typeof type === 'string' && ROW_ERROR.test(type);
 }
 
-export interface RefusedRow {
-  readonly row: Row;
+/** One row refused by ClickHouse, as it was sent (the sink sends JSON lines). */
+export interface RefusedRow<R = string> {
+  readonly row: R;
   readonly position: RecordPosition;
   readonly code: string;
   readonly message: string;
 }
 
-export type InsertRows = (table: string, rows: readonly Row[]) => Promise<void>;
+export type InsertRows<R = string> = (table: string, rows: readonly R[]) => Promise<void>;
 
 /**
  * Inserts the rows; a retriable failure surfaces as SINK_CLICKHOUSE_UNAVAILABLE (the caller
@@ -30,12 +31,12 @@ export type InsertRows = (table: string, rows: readonly Row[]) => Promise<void>;
  * row error is narrowed down by halving until the refused rows are alone, and anything else
  * is SINK_INSERT_FAILED. Returns the refused rows; the others are stored.
  */
-export async function insertTableRows(
-  insert: InsertRows,
+export async function insertTableRows<R>(
+  insert: InsertRows<R>,
   table: string,
-  rows: readonly Row[],
+  rows: readonly R[],
   positions: readonly RecordPosition[],
-): Promise<RefusedRow[]> {
+): Promise<RefusedRow<R>[]> {
   if (rows.length === 0) return [];
   try {
     await insert(table, rows);
