@@ -20,7 +20,7 @@ import { decodeFetchedBody } from './fetched-body.ts';
 import { isCatalogEntry } from './catalog-event.ts';
 import { isSourceFetched } from './fetched-event.ts';
 import { isUsable, parseBody } from './parse-body.ts';
-import type { ParsedBody } from './parse-body.ts';
+import type { DistinctConfig, ParsedBody } from './parse-body.ts';
 import { readCarried, readSourceState, WITHDRAWAL_REASONS, writeSourceState } from './parser-state.ts';
 import type {
   CarriedConfig,
@@ -67,6 +67,9 @@ export interface ParserOptions {
   readonly maxBodyBytes?: number;
 }
 
+/** What the parser reads: raw fetch events and catalog entries. */
+export type ParserInput = SourceFetched | SourceCatalogEntry;
+
 /**
  * sources.fetched.v1 -> configs.observed.v1 + sources.snapshots.v1.
  *
@@ -85,9 +88,6 @@ export interface ParserOptions {
  * is published for a withdrawal: a snapshot describes one fetch (its outcome and fetch event id),
  * and the anomaly detector would read a non-fetch outcome as a failing source.
  */
-/** What the parser reads: raw fetch events and catalog entries. */
-export type ParserInput = SourceFetched | SourceCatalogEntry;
-
 export function createParser(options: ParserOptions): Processor<ParserInput> {
   const {
     topics,
@@ -98,13 +98,12 @@ export function createParser(options: ParserOptions): Processor<ParserInput> {
   } = options;
   const name = processorName(PROCESSOR_KINDS.parser, topics);
 
-  const observed = (
+  /** A config the source no longer carries (absent or expired): its columns, no config body. */
+  const notCarried = (
     cause: EventMetadata,
     sourceId: string,
     presence: Presence,
-    fp: string,
-    columns: { protocol: string; server: string; port: number },
-    detail: { config: string; originLine: number; originFrom: string } | null,
+    [fp, protocol, server, port]: CarriedConfig,
     at: number = cause.eventTime,
   ): OutputRecord<ConfigObserved> => ({
     topic: topics.observed,
@@ -119,21 +118,50 @@ export function createParser(options: ParserOptions): Processor<ParserInput> {
       fingerprintPolicy: policy,
       sourceId,
       presence,
-      protocol: columns.protocol,
-      server: columns.server,
-      port: columns.port,
-      config: detail?.config ?? null,
-      originLine: detail?.originLine ?? null,
-      originFrom: detail?.originFrom ?? null,
+      protocol,
+      server,
+      port,
+      config: null,
+      originLine: null,
+      originFrom: null,
       fetchEventId: cause.eventId,
       fetchedAt: at,
     },
   });
 
+  /**
+   * A config the body carries, with its canonical JSON. Built in one literal, nothing
+   * intermediate: the parser builds one per config line.
+   */
+  const present = (event: SourceFetched, d: DistinctConfig): OutputRecord<ConfigObserved> => {
+    const { config, origin } = d.parsed;
+    const cause = event.metadata;
+    return {
+      topic: topics.observed,
+      key: d.fingerprint,
+      value: {
+        metadata: derivedMetadata(cause, {
+          producer: PARSER_PRODUCER,
+          discriminator: `${PRESENCES.present}:${d.fingerprint}`,
+        }),
+        fingerprint: d.fingerprint,
+        fingerprintPolicy: policy,
+        sourceId: event.sourceId,
+        presence: PRESENCES.present,
+        protocol: config.protocol,
+        server: config.server,
+        port: config.port,
+        config: configJson(config),
+        originLine: origin.line,
+        originFrom: origin.from,
+        fetchEventId: cause.eventId,
+        fetchedAt: cause.eventTime,
+      },
+    };
+  };
+
   const gone = (event: SourceFetched, presence: Presence, carried: readonly CarriedConfig[]) =>
-    carried.map(([fp, protocol, server, port]) =>
-      observed(event.metadata, event.sourceId, presence, fp, { protocol, server, port }, null),
-    );
+    carried.map((c) => notCarried(event.metadata, event.sourceId, presence, c));
 
   const snapshot = (
     event: SourceFetched,
@@ -185,33 +213,26 @@ export function createParser(options: ParserOptions): Processor<ParserInput> {
     context: ProcessContext,
   ) => {
     const store = context.store<StoredValue>(PARSER_STORE);
-    const before = previous === undefined ? [] : readCarried(store, event.sourceId, previous);
-    const now = new Set(parsed.distinct.map((d) => d.fingerprint));
-    const had = new Set(before.map(([fp]) => fp));
-    const removed = before.filter(([fp]) => !now.has(fp));
+    const { distinct } = parsed;
     const outputs: OutputRecord[] = [];
     const carried: CarriedConfig[] = [];
-    let added = 0;
-    for (const { fingerprint: fp, parsed: p } of parsed.distinct) {
-      const { protocol, server, port } = p.config;
-      if (!had.has(fp)) added += 1;
-      carried.push([fp, protocol, server, port]);
-      outputs.push(
-        observed(
-          event.metadata,
-          event.sourceId,
-          PRESENCES.present,
-          fp,
-          { protocol, server, port },
-          {
-            config: configJson(p.config),
-            originLine: p.origin.line,
-            originFrom: p.origin.from,
-          },
-        ),
-      );
+    for (const d of distinct) {
+      const config = d.parsed.config;
+      carried.push([d.fingerprint, config.protocol, config.server, config.port]);
+      outputs.push(present(event, d));
     }
-    outputs.push(...gone(event, PRESENCES.absent, removed));
+    // A first fetch (every source in a replay) has nothing to compare with: no sets to build.
+    let added = distinct.length;
+    let removed: readonly CarriedConfig[] = [];
+    if (previous !== undefined && previous.count > 0) {
+      const before = readCarried(store, event.sourceId, previous);
+      const now = new Set<string>();
+      for (const d of distinct) now.add(d.fingerprint);
+      removed = before.filter(([fp]) => !now.has(fp));
+      // Every fingerprint carried before is either still here or removed.
+      added -= before.length - removed.length;
+      for (const output of gone(event, PRESENCES.absent, removed)) outputs.push(output);
+    }
     outputs.push(
       snapshot(event, { ...statsFields(parsed.stats), bodySha256: sha, added, removed: removed.length }),
     );
@@ -294,9 +315,7 @@ export function createParser(options: ParserOptions): Processor<ParserInput> {
       [],
     );
     return ok(
-      carried.map(([fp, protocol, server, port]) =>
-        observed(cause, sourceId, PRESENCES.absent, fp, { protocol, server, port }, null, at),
-      ),
+      carried.map((c) => notCarried(cause, sourceId, PRESENCES.absent, c, at)),
       changes,
     );
   };

@@ -51,12 +51,17 @@ export function derivedMetadata(cause: EventMetadata, options: DerivedOptions): 
   };
 }
 
-/** An RFC 9562 version 8 (custom) UUID from SHA-256 of `name`: stable, well-formed, collision-safe. */
+/**
+ * An RFC 9562 version 8 (custom) UUID from SHA-256 of `name`: stable, well-formed, collision-safe.
+ * The first 16 bytes of the digest with the version nibble set to 8 and the variant bits to 10.
+ */
 export function nameBasedUuid(name: string): string {
-  // One-shot hash: derived ids are computed per output event, so the streaming API's overhead shows.
-  const bytes = hash('sha256', name, 'buffer').subarray(0, 16);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // One-shot hash straight to hex, version and variant set on the text: derived ids are computed
+  // per output event, and a Buffer plus a second hex pass cost as much as the hash itself.
+  const hex = hash('sha256', name, 'hex');
+  const variant = VARIANT_DIGITS[parseInt(hex.charAt(16), 16)] ?? '8';
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+
+/** Hex digit d of byte 8 becomes (d & 0b0011) | 0b1000: the RFC 9562 variant. */
+const VARIANT_DIGITS = '89ab89ab89ab89ab';

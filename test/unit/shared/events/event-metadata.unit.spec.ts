@@ -1,3 +1,5 @@
+import { hash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   derivedMetadata,
@@ -51,5 +53,23 @@ describe('event metadata', () => {
   it('builds well-formed version 8 UUIDs from names', () => {
     for (const name of ['', 'a', 'x'.repeat(10_000)]) expect(nameBasedUuid(name)).toMatch(UUID);
     expect(nameBasedUuid('a')[14]).toBe('8');
+  });
+
+  it('keeps every derived id of earlier releases: the digest bytes with version and variant bits set', () => {
+    // The byte-level definition the ids were first computed with; a replay must reproduce them.
+    const reference = (name: string): string => {
+      const bytes = hash('sha256', name, 'buffer').subarray(0, 16);
+      bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80;
+      bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+      const hex = bytes.toString('hex');
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    };
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (name) => {
+        expect(nameBasedUuid(name)).toBe(reference(name));
+      }),
+      { numRuns: 2000 },
+    );
+    for (let i = 0; i < 256; i += 1) expect(nameBasedUuid(`n${i}`)).toBe(reference(`n${i}`));
   });
 });
