@@ -107,11 +107,11 @@ LIMIT 100000`,
 }
 
 /**
- * Each source's latest health in the range (the detector's composite reliability: fetch
- * success, probe pass rate, unique contribution, freshness), for the reliability-score
- * rankings. Only the range is read (source_health is ordered by source and time; a change per
- * fetch adds up over two years); sources without a change in the range, or removed by a
- * tombstone, are left out, as are those without a reliability yet.
+ * Each source's health at its last change in the days of the range (the detector's composite
+ * reliability: fetch success, probe pass rate, unique contribution, freshness), for the
+ * reliability-score rankings, from the source_health_daily rollup (a row per source-day).
+ * Sources without a change in those days, removed by a tombstone, or without a reliability yet
+ * are left out.
  */
 export function sourceStandingQuery(request: OverviewRequest): BuiltQuery {
   return {
@@ -121,13 +121,13 @@ FROM
 (
     SELECT
         source_id,
-        argMax(reliability, (event_time, event_id)) AS reliability,
-        argMax(status, (event_time, event_id)) AS status,
-        argMax(demoted, (event_time, event_id)) AS demoted,
-        argMax(mirror_of, (event_time, event_id)) AS mirror_of,
-        argMax(deleted, (event_time, event_id)) AS deleted
-    FROM source_health
-    WHERE event_time >= {from:DateTime64(3)} AND event_time < {to:DateTime64(3)}
+        argMaxMerge(reliability) AS reliability,
+        argMaxMerge(status) AS status,
+        argMaxMerge(demoted) AS demoted,
+        argMaxMerge(mirror_of) AS mirror_of,
+        argMaxMerge(deleted) AS deleted
+    FROM source_health_daily
+    WHERE ${DAYS_IN_RANGE}
     GROUP BY source_id
 )
 WHERE NOT deleted AND reliability IS NOT NULL
