@@ -57,6 +57,24 @@ export function withTopLevelName(json: string, name: string): string {
   return at === undefined ? json : `${json.slice(0, at[0])}${JSON.stringify(name)}${json.slice(at[1])}`;
 }
 
+/**
+ * Whether `json` is exactly withTopLevelName(base, name), compared in place: the merger asks this
+ * for every sighting it stores, and building the renamed text would copy the whole config.
+ */
+export function isWithTopLevelName(json: string, base: string, name: string): boolean {
+  const at = topLevelNameValue(base);
+  if (at === undefined) return json === base;
+  const quoted = JSON.stringify(name);
+  // The usual question: is the merged config itself its own source's variant? Only the name can differ.
+  if (json === base) return at[1] - at[0] === quoted.length && base.startsWith(quoted, at[0]);
+  return (
+    json.length === base.length - (at[1] - at[0]) + quoted.length &&
+    json.startsWith(quoted, at[0]) &&
+    json.startsWith(base.slice(0, at[0])) &&
+    json.endsWith(base.slice(at[1]))
+  );
+}
+
 const QUOTE = 34;
 const BACKSLASH = 92;
 const COLON = 58;

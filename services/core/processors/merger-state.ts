@@ -1,20 +1,17 @@
 import type { ConfigCurrent, ConfigSighting } from '../../generated/events.ts';
-import { withTopLevelName } from './config-json.ts';
+import { isWithTopLevelName, withTopLevelName } from './config-json.ts';
 
 /**
- * The merger's state of one fingerprint: exactly what its configs.current event carries apart
- * from the event's metadata and derived times, so the state restores from that topic
- * (createMerger's `restoreFromCurrent`) and one object per fingerprint holds it.
+ * The merger's state of one fingerprint: what its configs.current event carries beyond what every
+ * observation repeats (protocol, server, port, policy) and the derived times, so the state
+ * restores from that topic (createMerger's `restoreFromCurrent`) and one small object per
+ * fingerprint holds it.
  *
  * `config` is the merged config: the representative source's variant. Each sighting's `variant`
  * is null when the source published the merged config with its own top-level name put in (the
  * common case: the same config under another name), so most sightings hold no config text.
  */
 export interface MergedState {
-  readonly fingerprintPolicy: string;
-  readonly protocol: string;
-  readonly server: string;
-  readonly port: number;
   readonly config: string;
   /** Every source carrying the config, sorted by source id. */
   readonly sources: readonly ConfigSighting[];
@@ -22,8 +19,6 @@ export interface MergedState {
 
 /** A sighting of a state being built: a null variant is relative to the state it came from. */
 export type DraftSighting = ConfigSighting;
-
-export type StateHead = Pick<MergedState, 'fingerprintPolicy' | 'protocol' | 'server' | 'port'>;
 
 /** The config a source published, rebuilt from the merged config when the sighting holds none. */
 export function variantOf(sighting: Pick<ConfigSighting, 'name' | 'variant'>, merged: string): string {
@@ -52,7 +47,6 @@ export function representative<S extends Pick<ConfigSighting, 'sourceId' | 'firs
  * relative to the new merged config; when that did not change, only the non-null ones are looked at.
  */
 export function settle(
-  head: StateHead,
   previous: string | undefined,
   sightings: readonly DraftSighting[],
 ): MergedState | undefined {
@@ -68,19 +62,15 @@ export function settle(
       firstSeen: s.firstSeen,
       lastSeen: s.lastSeen,
       name: s.name,
-      variant: withTopLevelName(config, s.name) === variant ? null : variant,
+      variant: isWithTopLevelName(variant, config, s.name) ? null : variant,
     };
   });
-  return { ...head, config, sources };
+  return { config, sources };
 }
 
 /** The state a configs.current event stands for (the merger's restore from that topic). */
 export function stateOfCurrent(current: ConfigCurrent): MergedState {
   return {
-    fingerprintPolicy: current.fingerprintPolicy,
-    protocol: current.protocol,
-    server: current.server,
-    port: current.port,
     config: current.config,
     // Events written before sightings carried variants restore as if each source had the merged one.
     sources: current.sources.map((s) => ({

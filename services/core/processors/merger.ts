@@ -5,7 +5,7 @@ import { dlq, drop, ok } from '../processing/outcome.ts';
 import type { ProcessContext, Processor } from '../processing/processor.ts';
 import type { InputRecord } from '../processing/record.ts';
 import { settle, stateOfCurrent, variantOf } from './merger-state.ts';
-import type { DraftSighting, MergedState, StateHead } from './merger-state.ts';
+import type { DraftSighting, MergedState } from './merger-state.ts';
 import { MERGER_STORE, PROCESSOR_KINDS, processorName } from './pipeline-topics.ts';
 import type { PipelineTopics } from './pipeline-topics.ts';
 
@@ -108,13 +108,7 @@ export function createMerger(options: MergerOptions): Processor<ConfigObserved> 
         sightings = before?.sources.filter((_, i) => i !== held) ?? [];
       }
 
-      const head: StateHead = {
-        fingerprintPolicy: event.fingerprintPolicy,
-        protocol: event.protocol,
-        server: event.server,
-        port: event.port,
-      };
-      const next = settle(head, before?.config, sightings);
+      const next = settle(before?.config, sightings);
       if (next === undefined) {
         return ok(
           [{ topic: topics.current, key: fp, value: null }],
@@ -130,7 +124,12 @@ export function createMerger(options: MergerOptions): Processor<ConfigObserved> 
       const current: ConfigCurrent = {
         metadata: derivedMetadata(event.metadata, { producer: MERGER_PRODUCER, discriminator: 'current' }),
         fingerprint: fp,
-        ...next,
+        fingerprintPolicy: event.fingerprintPolicy,
+        protocol: event.protocol,
+        server: event.server,
+        port: event.port,
+        config: next.config,
+        sources: next.sources,
         firstSeen,
         lastSeen,
       };

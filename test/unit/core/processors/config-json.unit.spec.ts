@@ -2,7 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSubscription } from '../../../../services/core/formats/parse-subscription.ts';
 import type { ProxyConfig } from '../../../../services/core/model/index.ts';
-import { configJson, withTopLevelName } from '../../../../services/core/processors/config-json.ts';
+import {
+  configJson,
+  isWithTopLevelName,
+  withTopLevelName,
+} from '../../../../services/core/processors/config-json.ts';
 import { listCorpusFiles } from '../../../helpers/fuzz-seeds.ts';
 
 /** The obvious definition: a deep copy with sorted keys, through JSON.stringify. */
@@ -80,6 +84,28 @@ describe('withTopLevelName', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('isWithTopLevelName answers whether a text is withTopLevelName of another, without building it', () => {
+    const configs = listCorpusFiles()
+      .slice(0, 40)
+      .flatMap((f) => parseSubscription(f.body).configs.map((c) => configJson(c.config)));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...configs),
+        fc.constantFrom(...configs),
+        fc.string(),
+        fc.boolean(),
+        (json, base, name, renamedBase) => {
+          const candidate = renamedBase ? withTopLevelName(base, name) : json;
+          expect(isWithTopLevelName(candidate, base, name)).toBe(candidate === withTopLevelName(base, name));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(isWithTopLevelName('{"port":1}', '{"port":1}', 'x')).toBe(true);
+    expect(isWithTopLevelName('{"name":"a","port":1}', '{"name":"b","port":1}', 'a')).toBe(true);
+    expect(isWithTopLevelName('{"name":"a","port":2}', '{"name":"b","port":1}', 'a')).toBe(false);
   });
 
   it('changes only the top-level name, never a nested one or a value that spells "name"', () => {
