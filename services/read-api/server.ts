@@ -13,6 +13,7 @@ import type { EnvConfig } from '../shared/config/env-schema.ts';
 import { createLogger } from '../shared/logger.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createMetricsRegistry } from '../shared/metrics/metrics-registry.ts';
+import { EVENT_LOG_KINDS } from '../shared/runtime/event-log.ts';
 import type { EventLog } from '../shared/runtime/event-log.ts';
 import { stopOnSignals } from '../shared/runtime/shutdown.ts';
 import { fastifyOptions, readApiApp } from './app.ts';
@@ -71,7 +72,8 @@ export async function startReadApiServer({
   await ensureReadApiTopics(log, topicPrefix);
   const registry = sharedRegistry ?? createMetricsRegistry({ service: 'read-api' });
   const metrics = createReadApiMetrics(registry);
-  const state = createReadState();
+  // The in-process log keeps every value it holds in memory: the state references, not copies, them.
+  const state = createReadState({ valuesHeldByLog: log.kind === EVENT_LOG_KINDS.inProcess });
   const materializer = createMaterializer({
     log,
     topics,

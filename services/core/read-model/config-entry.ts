@@ -1,6 +1,7 @@
 import type { ConfigCurrent, ConfigScored, ConfigSighting } from '../../generated/events.ts';
 import type { ProxyConfig } from '../model/config.ts';
 import { isProtocol } from '../model/protocol.ts';
+import type { Protocol } from '../model/protocol.ts';
 import { VERDICTS } from '../scoring/score-model.ts';
 import { scoreOnScale } from '../scoring/score-points.ts';
 import { countryOfNames } from './country.ts';
@@ -21,21 +22,34 @@ export interface ScoreInfo {
 }
 
 /**
- * One served config as the read model holds it: the merged config parsed once, its sightings,
- * and what filters need precomputed. `compatible` caches, per target, whether the target's
- * emitter accepts the config (bit set = known, bit+1 set = accepted), so a limit counts only
- * configs the target can express without re-emitting them on every render.
+ * One served config as the read model holds it, in one form only: the parsed config, or, when
+ * the log keeps the event in memory anyway (the embedded mode's in-process log), the event's own
+ * canonical JSON string, parsed again where a render or a view needs the object (renders are
+ * cached per state generation, so that is once per render, not per request). Measured at 75,000
+ * configs: a parsed config costs less than its JSON string, so a copy is held as an object, and
+ * a config the log holds costs the read model nothing. The fields filters and sorts read on
+ * every entry are kept beside it. `compatible` caches, per target, whether the target's emitter
+ * accepts the config (bit set = known, bit+1 set = accepted), so a limit counts only configs the
+ * target can express without re-emitting them on every render.
  */
 export interface ConfigEntry {
   readonly fingerprint: string;
   readonly fingerprintPolicy: string;
-  readonly config: ProxyConfig;
+  /** Read it with `configOf`. */
+  readonly config: ProxyConfig | string;
+  readonly protocol: Protocol;
+  readonly name: string;
   readonly sources: readonly ConfigSighting[];
   readonly firstSeen: number;
   readonly lastSeen: number;
   /** From a flag in its names; null when none claims a country. */
   readonly country: string | null;
   compatible: number;
+}
+
+/** The entry's config as an object (validated when the entry was made). */
+export function configOf(entry: ConfigEntry): ProxyConfig {
+  return typeof entry.config === 'string' ? (JSON.parse(entry.config) as ProxyConfig) : entry.config;
 }
 
 export const ENTRY_PROBLEMS = {
@@ -60,15 +74,26 @@ export function createIntern(): Intern {
 
 const noIntern: Intern = (text) => text;
 
+export interface EntryOptions {
+  /** One shared instance per distinct string (source ids, policies, protocols). */
+  readonly intern?: Intern;
+  /**
+   * The event stays in memory anyway (the in-process log of the embedded mode holds its
+   * compacted topics whole): reference its sightings instead of copying them.
+   */
+  readonly valuesHeldByLog?: boolean;
+}
+
 /**
  * Reads a configs.current.v1 value into an entry; a value the API cannot serve is a problem
- * code. Strings that repeat are shared (source ids through `intern`, a sighting's name with the
- * config's own name when equal): at 100,000 configs this is a good part of the state's memory.
+ * code. Strings that repeat are shared (source ids through `intern`, a sighting's name
+ * with the config's own name when equal): at 100,000 configs this is a good part of the state's
+ * memory.
  */
 export function toConfigEntry(
   key: string | null,
   event: ConfigCurrent,
-  intern: Intern = noIntern,
+  { intern = noIntern, valuesHeldByLog = false }: EntryOptions = {},
 ): ConfigEntry | EntryProblem {
   if (key !== null && key !== event.fingerprint) return ENTRY_PROBLEMS.keyMismatch;
   let parsed: unknown;
@@ -78,17 +103,22 @@ export function toConfigEntry(
     return ENTRY_PROBLEMS.configNotJson;
   }
   if (!isProxyConfig(parsed)) return ENTRY_PROBLEMS.configNotProxy;
-  const names = [parsed.name, ...event.sources.map((s) => s.name)];
-  const sources = event.sources.map((s) => ({
-    sourceId: intern(s.sourceId),
-    firstSeen: s.firstSeen,
-    lastSeen: s.lastSeen,
-    name: s.name === parsed.name ? parsed.name : s.name,
-  }));
+  const name = parsed.name;
+  const names = [name, ...event.sources.map((s) => s.name)];
+  const sources: readonly ConfigSighting[] = valuesHeldByLog
+    ? event.sources
+    : event.sources.map((s) => ({
+        sourceId: intern(s.sourceId),
+        firstSeen: s.firstSeen,
+        lastSeen: s.lastSeen,
+        name: s.name === name ? name : s.name,
+      }));
   return {
     fingerprint: event.fingerprint,
     fingerprintPolicy: intern(event.fingerprintPolicy),
-    config: parsed,
+    config: valuesHeldByLog ? event.config : parsed,
+    protocol: intern(parsed.protocol) as Protocol,
+    name,
     sources,
     firstSeen: event.firstSeen,
     lastSeen: event.lastSeen,

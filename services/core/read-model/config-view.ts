@@ -2,6 +2,7 @@ import type { SourceCatalogEntry } from '../../generated/events.ts';
 import { EMIT_TARGET_LIST, EMITTERS, shareLink } from '../emit/index.ts';
 import { explainComponents } from '../scoring/score-points.ts';
 import type { EmitTarget } from '../emit/index.ts';
+import { configOf } from './config-entry.ts';
 import type { ConfigEntry, ScoreInfo } from './config-entry.ts';
 import { emitOptionsFor } from './render-subscription.ts';
 import type { RenderSettings } from './render-subscription.ts';
@@ -13,12 +14,13 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
  * its order without a request per config.
  */
 export function configSummary(entry: ConfigEntry, score: ScoreInfo | undefined) {
+  const config = configOf(entry);
   return {
     fingerprint: entry.fingerprint,
-    protocol: entry.config.protocol,
-    server: entry.config.server,
-    port: entry.config.port,
-    name: entry.config.name,
+    protocol: entry.protocol,
+    server: config.server,
+    port: config.port,
+    name: entry.name,
     country: entry.country,
     sources: entry.sources.map((s) => s.sourceId),
     firstSeen: iso(entry.firstSeen),
@@ -38,8 +40,9 @@ export interface TargetCompatibility {
 
 /** Per target: would the emitter write this config, and if not, why (the emitter's own report). */
 export function compatibilityReport(entry: ConfigEntry, settings: RenderSettings): TargetCompatibility[] {
+  const config = configOf(entry);
   return EMIT_TARGET_LIST.map((target) => {
-    const result = EMITTERS[target]([entry.config], emitOptionsFor(target, settings));
+    const result = EMITTERS[target]([config], emitOptionsFor(target, settings));
     const left = result.incompatible[0];
     return {
       target,
@@ -63,12 +66,13 @@ export function configDetail(
 ) {
   const byName = new Map<string, string[]>();
   for (const s of entry.sources) byName.set(s.name, [...(byName.get(s.name) ?? []), s.sourceId]);
-  const written = shareLink(entry.config);
+  const config = configOf(entry);
+  const written = shareLink(config);
   const link = typeof written === 'string' ? written : null;
   return {
     ...configSummary(entry, score),
     fingerprintPolicy: entry.fingerprintPolicy,
-    config: entry.config,
+    config,
     link,
     sightings: entry.sources.map((s) => ({
       sourceId: s.sourceId,

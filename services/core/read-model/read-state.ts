@@ -60,7 +60,15 @@ export interface ReadState {
  * last-value-per-key, so re-applying a few records (the consumer starts where the catch-up read
  * started its last pass) converges on the same state.
  */
-export function createReadState(): ReadState {
+export interface ReadStateOptions {
+  /**
+   * The log keeps every applied value in memory (the embedded mode's in-process log): entries
+   * reference the events' parts instead of copying them.
+   */
+  readonly valuesHeldByLog?: boolean;
+}
+
+export function createReadState({ valuesHeldByLog = false }: ReadStateOptions = {}): ReadState {
   const configs = new Map<string, ConfigEntry>();
   const scores = new Map<string, ScoreInfo>();
   const catalog = new Map<string, SourceCatalogEntry>();
@@ -115,7 +123,7 @@ export function createReadState(): ReadState {
           perSource = null;
           return changed(kind);
         }
-        const entry = toConfigEntry(recordKey, value as ConfigCurrent, intern);
+        const entry = toConfigEntry(recordKey, value as ConfigCurrent, { intern, valuesHeldByLog });
         if (typeof entry === 'string') return { outcome: APPLY_OUTCOMES.rejected, problem: entry };
         if (!configs.has(recordKey)) list = null;
         else if (list !== null) {

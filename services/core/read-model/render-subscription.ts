@@ -2,6 +2,7 @@ import { EMIT_CONTENT_TYPES, EMITTERS, EMIT_TARGET_LIST } from '../emit/index.ts
 import type { EmitTarget } from '../emit/index.ts';
 import type { SingBoxEmitOptions } from '../emit/sing-box.ts';
 import type { ProxyConfig } from '../model/config.ts';
+import { configOf } from './config-entry.ts';
 import type { ConfigEntry } from './config-entry.ts';
 import { etagFor } from './etag.ts';
 import { selectConfigs } from './select-configs.ts';
@@ -58,7 +59,7 @@ export function acceptsFor(target: EmitTarget, settings: RenderSettings): (entry
   const options = emitOptionsFor(target, settings);
   return (entry) => {
     if ((entry.compatible & known) === 0) {
-      const ok = emitter([entry.config], options).emitted === 1;
+      const ok = emitter([configOf(entry)], options).emitted === 1;
       entry.compatible |= known | (ok ? accepted : 0);
     }
     return (entry.compatible & accepted) !== 0;
@@ -84,7 +85,7 @@ export function renderSubscription({
     query,
     query.limit === null ? {} : { accepts: acceptsFor(target, settings) },
   );
-  const configs: ProxyConfig[] = entries.map((e) => e.config);
+  const configs: ProxyConfig[] = entries.map(configOf);
   const result = EMITTERS[target](configs, emitOptionsFor(target, settings));
   const body = Buffer.from(result.output, 'utf8');
   return {

@@ -2,6 +2,7 @@ import type { SourceCatalogEntry } from '../../generated/events.ts';
 import { fingerprint as fingerprintOf } from '../identity/fingerprint.ts';
 import { FINGERPRINT_POLICY_LIST } from '../identity/fingerprint-policy.ts';
 import type { FingerprintPolicy } from '../identity/fingerprint-policy.ts';
+import { configOf } from './config-entry.ts';
 import type { ConfigEntry, ScoreInfo } from './config-entry.ts';
 import { SORT_KEYS } from './subscription-query.ts';
 import type { SelectionQuery, SortKey } from './subscription-query.ts';
@@ -51,7 +52,7 @@ export function filterFor(state: SelectionSource, query: SelectionQuery): (entry
   const tierSources = query.tiers === null ? null : sourcesInTiers(state.sources(), new Set(query.tiers));
   const { minScore, include, exclude } = query;
   return (entry) => {
-    if (protocols !== null && !protocols.has(entry.config.protocol)) return false;
+    if (protocols !== null && !protocols.has(entry.protocol)) return false;
     if (countries !== null && (entry.country === null || !countries.has(entry.country))) return false;
     if (sources !== null && !entry.sources.some((s) => sources.has(s.sourceId))) return false;
     if (tierSources !== null && !entry.sources.some((s) => tierSources.has(s.sourceId))) return false;
@@ -59,8 +60,8 @@ export function filterFor(state: SelectionSource, query: SelectionQuery): (entry
       const score = state.score(entry.fingerprint);
       if (score === undefined || score.score < minScore) return false;
     }
-    if (include !== null && !include.test(entry.config.name)) return false;
-    if (exclude !== null && exclude.test(entry.config.name)) return false;
+    if (include !== null && !include.test(entry.name)) return false;
+    if (exclude !== null && exclude.test(entry.name)) return false;
     return true;
   };
 }
@@ -110,7 +111,7 @@ function comparatorFor(sort: SortKey, state: SelectionSource): (a: ConfigEntry, 
       const lower = new Map<ConfigEntry, string>();
       const key = (e: ConfigEntry): string => {
         let k = lower.get(e);
-        if (k === undefined) lower.set(e, (k = e.config.name.toLowerCase()));
+        if (k === undefined) lower.set(e, (k = e.name.toLowerCase()));
         return k;
       };
       return then((a, b) => {
@@ -150,7 +151,7 @@ function foldCoarser(entries: readonly ConfigEntry[], policy: FingerprintPolicy)
       out.push(entry);
       continue;
     }
-    const identity = `${policy}:${fingerprintOf(entry.config, policy)}`;
+    const identity = `${policy}:${fingerprintOf(configOf(entry), policy)}`;
     if (seen.has(identity)) continue;
     seen.add(identity);
     out.push(entry);

@@ -27,7 +27,7 @@ function stateWith(count: number): ReadState {
 }
 
 const names = (state: ReadState, raw: RawQuery): string[] =>
-  selectConfigs(state, query(raw)).map((e) => e.config.name);
+  selectConfigs(state, query(raw)).map((e) => e.name);
 
 describe('selection queries', () => {
   it('normalizes equivalent queries to one key', () => {
