@@ -90,11 +90,16 @@ function headerText(value: IHeaders[string]): string | null {
 
 function readHeaders(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const text = headerText(value);
+  // for-in rather than Object.entries: no arrays per record for the usual empty headers.
+  for (const name in headers) {
+    const text = headerText(headers[name]);
     if (text !== null) out[name] = text;
   }
   return out;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 /**
@@ -154,25 +159,20 @@ export function createKafkaEventLog({
     return producer;
   };
 
-  const encode = async (record: OutgoingRecord): Promise<Message> => {
-    let value: Buffer | null;
-    if (record.value === null) value = null;
-    else if (record.encoding === VALUE_ENCODINGS.raw) {
+  const encodeValue = (record: OutgoingRecord): Buffer | null | Promise<Buffer> => {
+    if (record.value === null) return null;
+    if (record.encoding === VALUE_ENCODINGS.raw) {
       if (!(record.value instanceof Uint8Array)) {
         throw new TypeError(`${record.topic}: a raw value must be a Uint8Array`);
       }
-      value = Buffer.from(record.value.buffer, record.value.byteOffset, record.value.byteLength);
-    } else value = await codec.encode(record.topic, record.value);
-    return {
-      key: record.key,
-      value,
-      ...(record.partition === undefined ? {} : { partition: record.partition }),
-      ...(record.headers === undefined ? {} : { headers: { ...record.headers } }),
-    };
+      return Buffer.from(record.value.buffer, record.value.byteOffset, record.value.byteLength);
+    }
+    return codec.encode(record.topic, record.value);
   };
 
   // Partition counts never change for a topic (a new count means a new topic), so they are cached.
   const partitionCounts = new Map<string, Promise<number>>();
+  const knownPartitionCounts = new Map<string, number>();
   const partitionsOf = (topic: string): Promise<number> => {
     let count = partitionCounts.get(topic);
     if (count === undefined) {
@@ -183,25 +183,47 @@ export function createKafkaEventLog({
     return count;
   };
 
+  // No await per record unless something is really pending (a codec lookup, a first partition
+  // count): each one is a microtask turn, and a transaction carries thousands of records.
   const toTopicMessages = async (records: readonly OutgoingRecord[]): Promise<TopicMessages[]> => {
     const byTopic = new Map<string, Message[]>();
     for (const record of records) {
-      const list = byTopic.get(record.topic) ?? [];
-      const message = await encode(record);
+      let list = byTopic.get(record.topic);
+      if (list === undefined) {
+        list = [];
+        byTopic.set(record.topic, list);
+      }
+      const encoded = encodeValue(record);
+      const value = isPromiseLike(encoded) ? await encoded : encoded;
       // The partition kafkajs' default partitioner would pick (murmur2 of the key), decided here
       // so requests can be sized per partition batch, and without kafkajs' slow Long arithmetic.
-      if (message.partition === undefined && record.key !== null) {
-        message.partition = partitionForKey(record.key, await partitionsOf(record.topic));
+      let partition = record.partition;
+      if (partition === undefined && record.key !== null) {
+        let count = knownPartitionCounts.get(record.topic);
+        if (count === undefined) {
+          count = await partitionsOf(record.topic);
+          knownPartitionCounts.set(record.topic, count);
+        }
+        partition = partitionForKey(record.key, count);
       }
+      const message: Message = { key: record.key, value };
+      if (partition !== undefined) message.partition = partition;
+      if (record.headers !== undefined) message.headers = { ...record.headers };
       list.push(message);
-      byTopic.set(record.topic, list);
     }
     return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
   };
 
-  /** A retriable decode failure (registry down) throws; any other makes the record undecodable. */
-  const decode = async (topic: string, partition: number, message: KafkaMessage): Promise<LogRecord> => {
-    const base = {
+  /**
+   * A retriable decode failure (registry down) throws; any other makes the record undecodable.
+   * Synchronous while the codec is (its writer schema known), so a batch costs no promise per record.
+   */
+  const decode = (
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+  ): LogRecord | Promise<LogRecord> => {
+    const record = (value: unknown, decodeFailure: LogRecord['decodeFailure']): LogRecord => ({
       topic,
       partition,
       offset: message.offset,
@@ -209,18 +231,33 @@ export function createKafkaEventLog({
       timestamp: Number(message.timestamp),
       headers: readHeaders(message.headers),
       raw: message.value,
-    };
-    if (message.value === null) return { ...base, value: null, decodeFailure: null };
-    try {
-      return { ...base, value: await codec.decode(topic, message.value), decodeFailure: null };
-    } catch (error) {
+      value,
+      decodeFailure,
+    });
+    const failed = (error: unknown): LogRecord => {
       if ((error as { retriable?: unknown } | null)?.retriable === true) throw error;
-      return {
-        ...base,
-        value: null,
-        decodeFailure: { code: errorCode(error), message: errorMessage(error) },
-      };
+      return record(null, { code: errorCode(error), message: errorMessage(error) });
+    };
+    if (message.value === null) return record(null, null);
+    let value: unknown;
+    try {
+      value = codec.decode(topic, message.value);
+    } catch (error) {
+      return failed(error);
     }
+    return isPromiseLike(value)
+      ? Promise.resolve(value).then((v) => record(v, null), failed)
+      : record(value, null);
+  };
+
+  const decodeAll = async (
+    topic: string,
+    partition: number,
+    messages: readonly KafkaMessage[],
+  ): Promise<LogRecord[]> => {
+    const records = messages.map((m) => decode(topic, partition, m));
+    // The slow path (a writer schema being fetched) awaits each record.
+    return records.some(isPromiseLike) ? Promise.all(records.map(async (r) => r)) : (records as LogRecord[]);
   };
 
   const byTopic = (offsets: readonly TopicPartitionOffset[]) => {
@@ -318,7 +355,7 @@ export function createKafkaEventLog({
           };
           try {
             const records = await withRetry(
-              () => Promise.all(batch.messages.map((m) => decode(batch.topic, batch.partition, m))),
+              () => decodeAll(batch.topic, batch.partition, batch.messages),
               decodeRetry,
               { keepAlive: () => control.heartbeat(), shouldStop: () => !control.isActive() },
             );
@@ -413,7 +450,7 @@ export function createKafkaEventLog({
             const inRange = batch.messages.filter(
               (m) => BigInt(m.offset) <= last && BigInt(m.offset) >= first,
             );
-            const records = await Promise.all(inRange.map((m) => decode(topic, batch.partition, m)));
+            const records = await decodeAll(topic, batch.partition, inRange);
             if (records.length > 0) await onRecords(records);
             const tail = inRange.at(-1);
             if (tail !== undefined) reached(batch.partition, tail.offset);
@@ -590,7 +627,8 @@ const MAX_BATCH_MESSAGES = 256;
 function splitBySize(topicMessages: readonly TopicMessages[]): TopicMessages[][] {
   const requests: TopicMessages[][] = [];
   let current = new Map<string, Message[]>();
-  let batches = new Map<string, { bytes: number; messages: number }>();
+  // Per topic, per partition (-1: no partition): bytes and messages in the current request.
+  let batches = new Map<string, Map<number, { bytes: number; messages: number }>>();
   let size = 0;
   const flush = (): void => {
     if (current.size > 0) requests.push([...current].map(([topic, messages]) => ({ topic, messages })));
@@ -601,18 +639,31 @@ function splitBySize(topicMessages: readonly TopicMessages[]): TopicMessages[][]
   for (const { topic, messages } of topicMessages) {
     for (const message of messages) {
       const bytes = messageBytes(message);
-      const batch = `${topic}\u0000${message.partition ?? 'any'}`;
-      const held = batches.get(batch) ?? { bytes: 0, messages: 0 };
+      const partition = message.partition ?? -1;
+      let held = batches.get(topic)?.get(partition);
       const full =
-        held.bytes + bytes > MAX_BATCH_BYTES ||
-        held.messages >= MAX_BATCH_MESSAGES ||
-        size + bytes > MAX_REQUEST_BYTES;
-      if (size > 0 && full) flush();
-      const list = current.get(topic) ?? [];
+        (held?.bytes ?? 0) + bytes > MAX_BATCH_BYTES || (held?.messages ?? 0) >= MAX_BATCH_MESSAGES;
+      if (size > 0 && (full || size + bytes > MAX_REQUEST_BYTES)) {
+        flush();
+        held = undefined;
+      }
+      let list = current.get(topic);
+      if (list === undefined) {
+        list = [];
+        current.set(topic, list);
+      }
       list.push(message);
-      current.set(topic, list);
-      const now = batches.get(batch) ?? { bytes: 0, messages: 0 };
-      batches.set(batch, { bytes: now.bytes + bytes, messages: now.messages + 1 });
+      if (held === undefined) {
+        let partitions = batches.get(topic);
+        if (partitions === undefined) {
+          partitions = new Map();
+          batches.set(topic, partitions);
+        }
+        held = { bytes: 0, messages: 0 };
+        partitions.set(partition, held);
+      }
+      held.bytes += bytes;
+      held.messages += 1;
       size += bytes;
     }
   }
@@ -624,7 +675,9 @@ function messageBytes(message: Message): number {
   const length = (v: Message['key'] | Message['value']): number =>
     v === null || v === undefined ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength;
   let headers = 0;
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
+  const all = message.headers;
+  for (const name in all) {
+    const value = all[name];
     headers +=
       name.length + (Array.isArray(value) ? value.reduce((n, v) => n + length(v), 0) : length(value));
   }

@@ -95,7 +95,10 @@ export interface EventCodec {
   /** Synchronous: the schema id is known from registration, the type is compiled locally. */
   encode<T extends EventTopic>(schema: T, value: EventValueByTopic[T]): Buffer;
   /** Reads any registered version of the topic's schema into the current one; null stays null (tombstone). */
-  decode<T extends EventTopic>(schema: T, buffer: Buffer | null): Promise<EventValueByTopic[T] | null>;
+  decode<T extends EventTopic>(
+    schema: T,
+    buffer: Buffer | null,
+  ): EventValueByTopic[T] | null | Promise<EventValueByTopic[T] | null>;
 }
 
 const MAGIC_BYTE = 0;
@@ -182,27 +185,44 @@ export function createEventCodec({
       return Buffer.from(scratch.subarray(0, end));
     },
 
-    async decode(schema, buffer) {
+    // The value itself once the writer schema is known (no promise per record on the hot path);
+    // a promise while it is being fetched, and a rejected one for any failure.
+    decode(schema, buffer) {
       if (buffer === null) return null;
       if (buffer.length < HEADER_BYTES || buffer.readUInt8(0) !== MAGIC_BYTE) {
-        throw new EventDecodeError('EVENT_UNDECODABLE', `${schema}: not in the registry wire format`);
+        return Promise.reject(
+          new EventDecodeError('EVENT_UNDECODABLE', `${schema}: not in the registry wire format`),
+        );
       }
       const writerId = buffer.readInt32BE(1);
-      const resolver = await resolverFor(schema, writerId);
+      const known = resolvers.get(`${schema}:${writerId}`);
+      if (known === undefined)
+        return resolverFor(schema, writerId).then((resolver) => read(schema, writerId, buffer, resolver));
       try {
-        const payload = buffer.subarray(HEADER_BYTES);
-        return (
-          resolver === null ? types[schema].fromBuffer(payload) : types[schema].fromBuffer(payload, resolver)
-        ) as EventValueByTopic[typeof schema];
-      } catch (cause) {
-        throw new EventDecodeError(
-          'EVENT_UNDECODABLE',
-          `${schema}: Avro payload does not match schema id ${writerId}`,
-          {
-            cause,
-          },
-        );
+        return read(schema, writerId, buffer, known);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     },
   };
+
+  function read<T extends EventTopic>(
+    schema: T,
+    writerId: number,
+    buffer: Buffer,
+    resolver: Resolver | null,
+  ): EventValueByTopic[T] {
+    try {
+      const payload = buffer.subarray(HEADER_BYTES);
+      return (
+        resolver === null ? types[schema].fromBuffer(payload) : types[schema].fromBuffer(payload, resolver)
+      ) as EventValueByTopic[typeof schema];
+    } catch (cause) {
+      throw new EventDecodeError(
+        'EVENT_UNDECODABLE',
+        `${schema}: Avro payload does not match schema id ${writerId}`,
+        { cause },
+      );
+    }
+  }
 }
