@@ -59,6 +59,19 @@ describe('configJson', () => {
     );
   });
 
+  it('quotes keys and strings exactly as JSON.stringify does: quotes, backslashes, controls, non-ASCII, lone surrogates', () => {
+    const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ maxLength: 80 }));
+    fc.assert(
+      fc.property(fc.dictionary(text, text).filter(noIndexKeys), fc.array(text), (record, list) => {
+        expect(configJson(record as unknown as ProxyConfig)).toBe(reference(record));
+        expect(configJson({ list } as unknown as ProxyConfig)).toBe(reference({ list }));
+      }),
+      { numRuns: 1000 },
+    );
+    for (const edge of ['', '"', '\\', '\u001f', '\u007f', '\ud800', 'é', 'a'.repeat(64), 'a'.repeat(65)])
+      expect(configJson({ [edge]: edge } as unknown as ProxyConfig)).toBe(JSON.stringify({ [edge]: edge }));
+  });
+
   it('does not depend on the order the fields were set in', () => {
     const a = { protocol: 'trojan', name: 'x', server: 's', port: 1, tls: { sni: 'a', alpn: ['h2'] } };
     const b = { tls: { alpn: ['h2'], sni: 'a' }, port: 1, server: 's', name: 'x', protocol: 'trojan' };
