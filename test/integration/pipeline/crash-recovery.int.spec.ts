@@ -54,6 +54,8 @@ async function uninterrupted(events: readonly SourceFetched[], fx: PipelineFixtu
   const log = createInProcessEventLog();
   const t = fx.topics;
   await log.ensureTopics([
+    // The parser also reads the catalog (co-partitioned with the raw topic), empty here.
+    { name: t.catalog, partitions: 6, compacted: true },
     { name: t.fetched, partitions: 6, compacted: false },
     { name: t.observed, partitions: 12, compacted: false },
     { name: t.snapshots, partitions: 6, compacted: false },
