@@ -221,13 +221,11 @@ export async function startEmbedded({ config, logger, say }: EmbeddedOptions): P
         : `submerge: restored ${configs.toLocaleString('en-US')} configs from ${dataDir} in ${restored.ms} ms` +
             ` (${published.changes.upserts.length} sources new or edited, ${published.changes.removals.length} removed in ${sourcesFile})`,
     );
-    const memory = process.memoryUsage();
     logger.info(
       {
         ms: Math.round(performance.now() - started),
         restored,
-        rssMb: Math.round(memory.rss / 2 ** 20),
-        heapMb: Math.round(memory.heapUsed / 2 ** 20),
+        ...memoryMb(),
       },
       'embedded mode started',
     );
@@ -357,11 +355,7 @@ function startProgress({
     }
     if (stopped) return;
     say(line(await countLiveKeys(log, topology.pipeline.current)));
-    const memory = process.memoryUsage();
-    logger.info(
-      { rssMb: Math.round(memory.rss / 2 ** 20), heapMb: Math.round(memory.heapUsed / 2 ** 20) },
-      'fetch round reported',
-    );
+    logger.info(memoryMb(), 'fetch round reported');
   };
 
   const poll = (): void => {
@@ -394,5 +388,21 @@ function startProgress({
       clearInterval(timer);
       await printing;
     },
+  };
+}
+
+/**
+ * Where the process's memory is: RSS beside the JS heap (used and reserved) and what lives
+ * outside it (buffers; chDB's own allocations show only in RSS).
+ */
+function memoryMb(): Record<string, number> {
+  const m = process.memoryUsage();
+  const mb = (n: number): number => Math.round(n / 2 ** 20);
+  return {
+    rssMb: mb(m.rss),
+    heapMb: mb(m.heapUsed),
+    heapTotalMb: mb(m.heapTotal),
+    externalMb: mb(m.external),
+    arrayBuffersMb: mb(m.arrayBuffers),
   };
 }
