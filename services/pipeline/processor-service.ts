@@ -1,3 +1,5 @@
+// First: it must run before anything loads kafkajs (see the module).
+import { kafkajsUsesFastCrc32c } from '../shared/kafka/kafkajs-crc32c.ts';
 import { parseInterval } from '../core/catalog/interval.ts';
 import { pipelineTopics, processorTopicSpecs } from '../core/processors/pipeline-topics.ts';
 import type { ProcessorKind } from '../core/processors/pipeline-topics.ts';
@@ -69,6 +71,7 @@ export async function runProcessorService(
     logger,
   });
   const processor = pipelineProcessor(kind, topics, parserSettings(config), true);
+  const kafkaWriter = kafkaEventLogFactory(config.SUBMERGE_KAFKA_WRITER, config.SUBMERGE_KAFKA_NATIVE_MODULE);
   const run = await runKafkaProcessor(processor, {
     brokers,
     codec,
@@ -76,7 +79,7 @@ export async function runProcessorService(
     logger,
     registry,
     maxBatchRecords: DEFAULT_BATCH_RECORDS[kind],
-    createLog: kafkaEventLogFactory(config.SUBMERGE_KAFKA_WRITER),
+    createLog: kafkaWriter.createLog,
   });
   const health = await startHealthServer({
     registry,
@@ -87,7 +90,10 @@ export async function runProcessorService(
     host: config.SUBMERGE_HTTP_HOST,
     ...(config.SUBMERGE_METRICS_PORT === undefined ? {} : { port: config.SUBMERGE_METRICS_PORT }),
   });
-  logger.info({ health: health.url, topics, processor: processor.name }, 'service started');
+  logger.info(
+    { health: health.url, topics, processor: processor.name, kafkaWriter: kafkaWriter.writer, kafkajsUsesFastCrc32c },
+    'service started',
+  );
   stopOnSignals([{ stop: () => run.stop().finally(() => health.close()) }], { logger });
 
   try {
