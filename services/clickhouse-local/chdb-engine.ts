@@ -1,9 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Session } from 'chdb';
 import { fileInsertSql, withoutFileMention, type FileInsert } from './file-insert.ts';
+
+/** Where insert bodies wait for the engine, inside the data directory (not a ClickHouse name). */
+export const INSERT_FILES_DIR = 'shim-inserts';
 
 export interface EngineQuery {
   readonly prelude: readonly string[];
@@ -40,13 +42,14 @@ export interface ChdbEngine {
  * libchdb takes an exclusive lock on the directory, so a second process opening it fails here
  * instead of corrupting it. Each query runs on its own short-lived session (a connection to the
  * already-open engine, well under a millisecond), so what one request SETs never reaches the next.
- * Insert data goes through files in a private temporary directory, removed on close.
+ * Insert data goes through files in `<dataDir>/shim-inserts` (INSERT_FILES_DIR): the directory lock
+ * makes it this process's alone, so what a killed predecessor left there is cleared at open.
  */
 export async function openChdbEngine(dataDir: string): Promise<ChdbEngine> {
   const path = resolve(dataDir);
   mkdirSync(path, { recursive: true });
   const anchor = new Session(path);
-  let inserts: string | null = null;
+  const inserts = join(path, INSERT_FILES_DIR);
   let nextFile = 0;
   const run = async (session: Session, prelude: readonly string[], sql: string, format: string) => {
     if (prelude.length > 0) await session.queryAsync(prelude.join('; '));
@@ -65,6 +68,9 @@ export async function openChdbEngine(dataDir: string): Promise<ChdbEngine> {
         format: 'JSONEachRow',
       })
     ).json<{ version: string; timezone: string }>();
+    // Only once a query has run is the directory surely ours (the lock), and so its inserts dir.
+    rmSync(inserts, { recursive: true, force: true });
+    mkdirSync(inserts);
     return {
       dataDir: path,
       version: info.version,
@@ -78,7 +84,6 @@ export async function openChdbEngine(dataDir: string): Promise<ChdbEngine> {
         }
       },
       async insertFromFile({ prelude, insert, data }) {
-        inserts ??= mkdtempSync(join(tmpdir(), 'clickhouse-local-inserts-'));
         nextFile += 1;
         const file = join(inserts, `${nextFile}.data`);
         const session = new Session(path);
@@ -95,7 +100,7 @@ export async function openChdbEngine(dataDir: string): Promise<ChdbEngine> {
       },
       close: () => {
         anchor.close();
-        if (inserts !== null) rmSync(inserts, { recursive: true, force: true });
+        rmSync(inserts, { recursive: true, force: true });
       },
     };
   } catch (error) {

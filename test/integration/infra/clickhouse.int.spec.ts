@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -235,7 +235,9 @@ describe('clickhouse-local as a process', () => {
       expect(failures[0]?.[0]).toBe(failures[1]?.[0]);
       expect(failures[0]?.[1]).toBe(failures[1]?.[1]);
       expect(failures[0]?.[2]).toMatch(/\(CANNOT_PARSE_\w+\)/);
-      expect(failures[0]?.[2]).not.toMatch(/file|clickhouse-local-inserts/);
+      expect(failures[0]?.[2]).not.toMatch(/file|shim-inserts/);
+      // Each body's file is gone once its insert answered.
+      expect(await readdir(join(dataDir, 'shim-inserts'))).toEqual([]);
     } finally {
       await at(`DROP DATABASE IF EXISTS ${db} SYNC`);
     }
