@@ -144,7 +144,7 @@ function brokerPid(): number | undefined {
 }
 
 async function main(): Promise<void> {
-  const { kafkaBrokers: brokers, schemaRegistryUrl: registryUrl } = componentEndpoints();
+  const { kafkaBrokers: brokers, schemaRegistryUrl: registryUrl, kafkaNativeModule } = componentEndpoints();
   const prefix = `bench-${Date.now().toString(36)}.`;
   const topics = pipelineTopics({ prefix });
   const logger = createLogger({ service: 'bench', level: 'silent' });
@@ -206,6 +206,8 @@ async function main(): Promise<void> {
         SUBMERGE_SCHEMA_REGISTRY_URL: registryUrl,
         SUBMERGE_TOPIC_PREFIX: prefix,
         SUBMERGE_LOG_LEVEL: 'error',
+        // The processors' transactional writer: SUBMERGE_KAFKA_WRITER (auto = librdkafka when its addon loads).
+        SUBMERGE_KAFKA_NATIVE_MODULE: process.env['SUBMERGE_KAFKA_NATIVE_MODULE'] ?? kafkaNativeModule,
       };
       const start = (kind: string, port: number): Service => {
         const child = spawn(

@@ -10,7 +10,7 @@ SUBMERGE_RUN="${SUBMERGE_RUN:-$SUBMERGE_CACHE/run}"
 SUBMERGE_ENV_FILE="${SUBMERGE_ENV_FILE:-$SUBMERGE_RUN/local.env}"
 MAVEN_CENTRAL="${SUBMERGE_MAVEN_CENTRAL:-https://repo1.maven.org/maven2}"
 # Components in start order; each has infra/local/components/<name>.sh.
-ALL_COMPONENTS=(kafka registry clickhouse singbox)
+ALL_COMPONENTS=(kafka registry clickhouse singbox librdkafka)
 
 mkdir -p "$SUBMERGE_CACHE" "$SUBMERGE_RUN"
 

@@ -91,7 +91,13 @@ export async function runProcessorService(
     ...(config.SUBMERGE_METRICS_PORT === undefined ? {} : { port: config.SUBMERGE_METRICS_PORT }),
   });
   logger.info(
-    { health: health.url, topics, processor: processor.name, kafkaWriter: kafkaWriter.writer, kafkajsUsesFastCrc32c },
+    {
+      health: health.url,
+      topics,
+      processor: processor.name,
+      kafkaWriter: kafkaWriter.writer,
+      kafkajsUsesFastCrc32c,
+    },
     'service started',
   );
   stopOnSignals([{ stop: () => run.stop().finally(() => health.close()) }], { logger });

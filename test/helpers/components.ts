@@ -12,6 +12,8 @@ export interface ComponentEndpoints {
   readonly clickhouseUrl: string;
   readonly singBoxBin: string;
   readonly mihomoBin: string;
+  /** The librdkafka addon built for the project's Node (infra/local/components/librdkafka.sh). */
+  readonly kafkaNativeModule: string;
 }
 
 export const ENV_KEYS = {
@@ -20,6 +22,7 @@ export const ENV_KEYS = {
   clickhouseUrl: 'SUBMERGE_CLICKHOUSE_URL',
   singBoxBin: 'SUBMERGE_SINGBOX_BIN',
   mihomoBin: 'SUBMERGE_MIHOMO_BIN',
+  kafkaNativeModule: 'SUBMERGE_KAFKA_NATIVE_MODULE',
 } as const;
 
 export function envFilePath(env: NodeJS.ProcessEnv = process.env): string {
@@ -60,6 +63,7 @@ export function componentEndpoints(env: NodeJS.ProcessEnv = process.env): Compon
     ENV_KEYS.clickhouseUrl,
     ENV_KEYS.singBoxBin,
     ENV_KEYS.mihomoBin,
+    ENV_KEYS.kafkaNativeModule,
   ];
   const missing = required.filter((k) => !merged[k]);
   if (missing.length > 0) {
@@ -74,5 +78,6 @@ export function componentEndpoints(env: NodeJS.ProcessEnv = process.env): Compon
     clickhouseUrl: merged[ENV_KEYS.clickhouseUrl] ?? '',
     singBoxBin: merged[ENV_KEYS.singBoxBin] ?? '',
     mihomoBin: merged[ENV_KEYS.mihomoBin] ?? '',
+    kafkaNativeModule: merged[ENV_KEYS.kafkaNativeModule] ?? '',
   };
 }

@@ -1,4 +1,5 @@
 import { accessSync, constants } from 'node:fs';
+import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { componentEndpoints } from './components.ts';
 
@@ -25,6 +26,11 @@ export default async function requireComponents(): Promise<void> {
     } catch {
       problems.push(`${name} binary ${bin} missing or not executable`);
     }
+  }
+  try {
+    createRequire(import.meta.url)(endpoints.kafkaNativeModule);
+  } catch (error) {
+    problems.push(`librdkafka addon ${endpoints.kafkaNativeModule} does not load: ${String(error)}`);
   }
   if (problems.length > 0) {
     throw new Error(

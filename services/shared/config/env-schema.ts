@@ -22,8 +22,13 @@ export const ENV_SCHEMA = z.object({
   SUBMERGE_SOURCES_FILE: z.string().min(1).optional(),
   SUBMERGE_KAFKA_BROKERS: csv.optional(),
   SUBMERGE_KAFKA_CLIENT_ID: z.string().min(1).default('submerge'),
-  /** Who writes the processors' transactions: librdkafka needs @confluentinc/kafka-javascript built for this Node. */
-  SUBMERGE_KAFKA_WRITER: z.enum(['kafkajs', 'librdkafka']).default('kafkajs'),
+  /**
+   * Who writes the processors' transactions: librdkafka needs @confluentinc/kafka-javascript built
+   * for this Node (infra/local/up librdkafka); auto uses it when it loads, else kafkajs.
+   */
+  SUBMERGE_KAFKA_WRITER: z.enum(['auto', 'kafkajs', 'librdkafka']).default('auto'),
+  /** Path of the built addon (written by infra/local into its env file); default: resolved by name. */
+  SUBMERGE_KAFKA_NATIVE_MODULE: z.string().min(1).optional(),
   SUBMERGE_SCHEMA_REGISTRY_URL: z.url().optional(),
   SUBMERGE_CLICKHOUSE_URL: z.url().optional(),
   SUBMERGE_CLICKHOUSE_USER: z.string().optional(),

@@ -95,18 +95,29 @@ export class NativeKafkaError extends Error {
 }
 
 /**
- * Loads the bindings. Resolution is CommonJS from this file, so NODE_PATH also works: the
- * spike builds the addon outside the repo (see the report) and points NODE_PATH at it.
+ * Loads the bindings: from `modulePath` (SUBMERGE_KAFKA_NATIVE_MODULE: the addon infra/local builds
+ * for the project's Node into its cache, see infra/local/components/librdkafka.sh), else by name
+ * (CommonJS resolution from this file, so an installed package or NODE_PATH works too).
  */
-export function loadLibrdkafka(): LibrdkafkaModule {
+export function loadLibrdkafka(modulePath?: string): LibrdkafkaModule {
+  const target = modulePath ?? LIBRDKAFKA_PACKAGE;
   try {
-    return createRequire(import.meta.url)(LIBRDKAFKA_PACKAGE) as LibrdkafkaModule;
+    return createRequire(import.meta.url)(target) as LibrdkafkaModule;
   } catch (cause) {
     throw new NativeKafkaError(
       NATIVE_KAFKA_ERROR_CODES.clientMissing,
-      `${LIBRDKAFKA_PACKAGE} is not installed or not built for Node ${process.versions.node}`,
+      `${target} is not installed or not built for Node ${process.versions.node} (infra/local/up librdkafka builds it)`,
       { cause },
     );
+  }
+}
+
+/** The bindings when they load, else undefined (the `auto` writer falls back to kafkajs). */
+export function tryLoadLibrdkafka(modulePath?: string): LibrdkafkaModule | undefined {
+  try {
+    return loadLibrdkafka(modulePath);
+  } catch {
+    return undefined;
   }
 }
 

@@ -21,7 +21,8 @@ import { COUNTS_STORE, countProblems, runningCountProcessor } from '../../contra
 import type { CountOutput } from '../../contract/running-count.ts';
 import { kafkaFixture } from '../runtime/kafka-fixture.ts';
 import type { KafkaFixture } from '../runtime/kafka-fixture.ts';
-import type { CountWorkerConfig } from '../runtime/fixtures/count-worker.ts';
+import { componentEndpoints } from '../../helpers/components.ts';
+import type { CountWorkerConfig } from './fixtures/native-count-worker.ts';
 
 const NODE = resolve('node_modules/.bin/node');
 const WORKER = resolve('test/integration/kafka-native/fixtures/native-count-worker.ts');
@@ -124,7 +125,10 @@ describe('crash recovery of a stateful processor on Kafka, librdkafka transactio
       group,
       transactionalId: `${group}-instance-0`,
       maxBatchRecords: 40,
-      commitDelayMs: 300,
+      // librdkafka sends queued records from its own thread (linger 5 ms): a wide window lets them
+      // reach the broker before the kill even on a loaded machine, so the last check can see them.
+      commitDelayMs: 1000,
+      nativeModule: componentEndpoints().kafkaNativeModule,
     };
 
     // First life: killed with SIGKILL while a transaction's records and offsets are sent but not committed.
