@@ -278,7 +278,7 @@ describe('pipeline topics and schemas on the real broker and registry', () => {
       received
         .filter((r) => r.topic === catalogTopic)
         .sort((a, b) => Number(a.message.offset) - Number(b.message.offset))
-        .map((r) => consumerCodec.decode('sources.catalog.v1', r.message.value)),
+        .map((r) => Promise.resolve(consumerCodec.decode('sources.catalog.v1', r.message.value))),
     );
     expect(catalogValues.map((v) => (v === null ? null : { ...v }))).toEqual([entry, null]);
   });
