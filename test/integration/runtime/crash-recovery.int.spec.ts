@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { changelogTopic, dlqTopic } from '../../../services/core/processing/processor.ts';
@@ -21,6 +22,7 @@ import { COUNTS_STORE, countProblems, runningCountProcessor } from '../../contra
 import type { CountOutput } from '../../contract/running-count.ts';
 import { kafkaFixture } from './kafka-fixture.ts';
 import type { KafkaFixture } from './kafka-fixture.ts';
+import { componentEndpoints } from '../../helpers/components.ts';
 import type { CountWorkerConfig } from './fixtures/count-worker.ts';
 
 const NODE = resolve('node_modules/.bin/node');
@@ -91,7 +93,24 @@ async function uninterruptedRun(name: string, records: readonly OutgoingRecord[]
 const sorted = (outputs: readonly CountOutput[]): CountOutput[] =>
   [...outputs].sort((a, b) => a.key.localeCompare(b.key) || a.count - b.count);
 
-describe('crash recovery of a stateful processor on Kafka', () => {
+/**
+ * Who writes the worker's transactions: kafkajs, and librdkafka (the services' default when its
+ * addon loads). kafkajs has sent a transaction's records once `append` resolves; librdkafka only
+ * queues them for its own thread (linger 5 ms), so its kill waits `killAfterMs` into the commit
+ * window (`commitDelayMs`, which it stays well inside): the records reach the broker before the
+ * kill even on a loaded machine, and the last check (read_uncommitted sees them) stays meaningful.
+ */
+const WRITERS = [
+  { writer: 'kafkajs', commitDelayMs: 300, killAfterMs: 0, nativeModule: undefined },
+  {
+    writer: 'librdkafka',
+    commitDelayMs: 3000,
+    killAfterMs: 500,
+    nativeModule: componentEndpoints().kafkaNativeModule,
+  },
+] as const;
+
+describe.each(WRITERS)('crash recovery of a stateful processor on Kafka, $writer writing', (writerCase) => {
   let fx: KafkaFixture;
   const workers: Worker[] = [];
 
@@ -123,7 +142,8 @@ describe('crash recovery of a stateful processor on Kafka', () => {
       group,
       transactionalId: `${group}-instance-0`,
       maxBatchRecords: 40,
-      commitDelayMs: 300,
+      commitDelayMs: writerCase.commitDelayMs,
+      ...(writerCase.nativeModule === undefined ? {} : { nativeModule: writerCase.nativeModule }),
     };
 
     // First life: killed with SIGKILL while a transaction's records and offsets are sent but not committed.
@@ -136,8 +156,11 @@ describe('crash recovery of a stateful processor on Kafka', () => {
       },
       { timeout: 90_000, interval: 5 },
     );
+    if (writerCase.killAfterMs > 0) await sleep(writerCase.killAfterMs);
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
+    // The kill hit the open transaction: its commit never started.
+    expect(first.lines.at(-1)).toBe('IN_FLIGHT');
     const committedBefore = [...(await fx.log.committedOffsets(group, input)).values()].reduce(
       (sum, o) => sum + Number(o),
       0,
