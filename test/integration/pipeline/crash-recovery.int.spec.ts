@@ -16,6 +16,7 @@ import { countPendingRecords } from '../../../services/pipeline/kafka-pending-re
 import { waitUntilCaughtUp } from '../../../services/pipeline/group-progress.ts';
 import { startPipelineProcessor } from '../../../services/pipeline/pipeline-processors.ts';
 import { latestByKey, readAll } from '../../contract/event-log-fixture.ts';
+import { componentEndpoints } from '../../helpers/components.ts';
 import { fetchedEvent } from '../../helpers/fetch-events.ts';
 import { corpusSources } from '../../helpers/pipeline-fixtures.ts';
 import { pipelineFixture } from './pipeline-fixture.ts';
@@ -86,7 +87,13 @@ const content = (current: ReadonlyMap<string, ConfigCurrent>) =>
 
 const duplicates = (ids: readonly string[]): number => ids.length - new Set(ids).size;
 
-describe('crash recovery of the parser and merger services', () => {
+/** Both transactional writers the services can run with (SUBMERGE_KAFKA_WRITER): auto picks librdkafka when its addon loads. */
+const WRITERS = [
+  { writer: 'kafkajs', nativeModule: undefined },
+  { writer: 'librdkafka', nativeModule: componentEndpoints().kafkaNativeModule },
+] as const;
+
+describe.each(WRITERS)('crash recovery of the parser and merger services, $writer writing', (writerCase) => {
   let fx: PipelineFixture;
   const services: Service[] = [];
 
@@ -99,6 +106,10 @@ describe('crash recovery of the parser and merger services', () => {
         SUBMERGE_TOPIC_PREFIX: fx.topics.prefix,
         SUBMERGE_INSTANCE_ID: '0',
         SUBMERGE_LOG_LEVEL: 'error',
+        SUBMERGE_KAFKA_WRITER: writerCase.writer,
+        ...(writerCase.nativeModule === undefined
+          ? {}
+          : { SUBMERGE_KAFKA_NATIVE_MODULE: writerCase.nativeModule }),
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
