@@ -26,6 +26,7 @@ import {
 import type { Logger } from '../logger.ts';
 import { coPartitionedAssigner } from './co-partitioned-assigner.ts';
 import { kafkajsLogCreator } from './kafkajs-logger.ts';
+import { waitForTopics } from './topics.ts';
 import { partitionForKey } from '../bus/partition-for-key.ts';
 import { defaultCodec } from './value-codec.ts';
 import type { ValueCodec } from './value-codec.ts';
@@ -519,8 +520,8 @@ export function createKafkaEventLog({
     async ensureTopics(topics: readonly LogTopic[]) {
       const client = await adminClient();
       const present = new Set(await client.listTopics());
-      for (const topic of topics) {
-        if (present.has(topic.name)) continue;
+      const missing = topics.filter((topic) => !present.has(topic.name));
+      for (const topic of missing) {
         // One topic per request: kafkajs reports "already exists" only when every topic of a request did.
         await client.createTopics({
           topics: [
@@ -530,9 +531,16 @@ export function createKafkaEventLog({
               configEntries: [{ name: 'cleanup.policy', value: topic.compacted ? 'compact' : 'delete' }],
             },
           ],
-          waitForLeaders: true,
+          // kafkajs' own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker answers
+          // until the new topic's metadata has propagated (seen under load); waitForTopics tolerates it.
+          waitForLeaders: false,
         });
       }
+      if (missing.length > 0)
+        await waitForTopics(
+          client,
+          missing.map((t) => t.name),
+        );
     },
 
     async partitionCount(topic) {
