@@ -1,15 +1,7 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '../shared/config/load-config.ts';
 import { TOPICS, withPrefix } from '../shared/events/topic-catalog.ts';
-import { createAvroValueCodec } from '../shared/kafka/avro-value-codec.ts';
 import { createKafkaEventLog } from '../shared/kafka/kafka-event-log.ts';
-import {
-  createEventCodec,
-  createSchemaRegistryClient,
-  registerEventSchemas,
-} from '../shared/kafka/schema-registry.ts';
-import { ensureTopics } from '../shared/kafka/topics.ts';
-import { defaultCodec } from '../shared/kafka/value-codec.ts';
+import { prepareTopics } from '../shared/kafka/prepare-topics.ts';
 import { startHealthServer } from '../shared/health/health-server.ts';
 import { createLogger } from '../shared/logger.ts';
 import { createMetricsRegistry } from '../shared/metrics/metrics-registry.ts';
@@ -51,27 +43,13 @@ async function main(): Promise<void> {
   const group = `${args.topicPrefix}${args.group}`;
 
   // Topics and schemas are idempotent to ensure; every service does it on start, so any start order works.
-  const admin = new Kafka({
-    clientId: `fetcher.${args.instanceId}.admin`,
+  const codec = await prepareTopics({
     brokers,
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    const { drift } = await ensureTopics(admin, specs);
-    for (const d of drift) logger.warn(d, 'topic differs from the catalogue');
-  } finally {
-    await admin.disconnect();
-  }
-  const schemaRegistry = createSchemaRegistryClient({
-    url: registryUrl,
+    registryUrl,
     clientId: `fetcher.${args.instanceId}`,
-  });
-  const registered = await registerEventSchemas(schemaRegistry, specs);
-  const codec = createAvroValueCodec({
-    eventCodec: createEventCodec({ registry: schemaRegistry, registered }),
-    specs,
-    fallback: defaultCodec,
+    ensure: specs,
+    eventSpecs: specs,
+    logger,
   });
   const log = createKafkaEventLog({ brokers, clientId: `fetcher.${args.instanceId}`, codec, logger });
 

@@ -1,17 +1,9 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { intelEventSpecs } from '../core/scoring/intel-topics.ts';
 import type { IntelTopics } from '../core/scoring/intel-topics.ts';
 import type { TopicSpec } from '../shared/events/topic-catalog.ts';
-import { createAvroValueCodec } from '../shared/kafka/avro-value-codec.ts';
 import { createKafkaEventLog } from '../shared/kafka/kafka-event-log.ts';
 import type { KafkaConsumerTuning } from '../shared/kafka/kafka-event-log.ts';
-import {
-  createEventCodec,
-  createSchemaRegistryClient,
-  registerEventSchemas,
-} from '../shared/kafka/schema-registry.ts';
-import { ensureTopics } from '../shared/kafka/topics.ts';
-import { defaultCodec } from '../shared/kafka/value-codec.ts';
+import { prepareTopics } from '../shared/kafka/prepare-topics.ts';
 import type { ValueCodec } from '../shared/kafka/value-codec.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventLog } from '../shared/runtime/event-log.ts';
@@ -40,29 +32,14 @@ export async function prepareIntel({
   clientId,
   logger,
 }: PrepareIntelOptions): Promise<ValueCodec> {
-  const eventSpecs = intelEventSpecs(topics);
-  const kafka = new Kafka({
-    clientId: `${clientId}-admin`,
-    brokers: [...brokers],
-    logLevel: logLevel.NOTHING,
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    // Several processors' lists may name one topic (their shared outputs): one spec per name.
-    const wanted = new Map(ensure.map((spec) => [spec.name, spec]));
-    const { created, drift } = await ensureTopics(admin, [...wanted.values()]);
-    if (created.length > 0) logger.info({ topics: created }, 'topics created');
-    for (const d of drift) logger.warn(d, 'topic differs from the catalogue');
-  } finally {
-    await admin.disconnect();
-  }
-  const registry = createSchemaRegistryClient({ url: registryUrl, clientId });
-  const registered = await registerEventSchemas(registry, eventSpecs);
-  return createAvroValueCodec({
-    eventCodec: createEventCodec({ registry, registered }),
-    specs: eventSpecs,
-    fallback: defaultCodec,
+  // Several processors' lists may name one topic (their shared outputs): created once.
+  return prepareTopics({
+    brokers,
+    registryUrl,
+    clientId,
+    ensure,
+    eventSpecs: intelEventSpecs(topics),
+    logger,
   });
 }
 

@@ -1,15 +1,7 @@
-import { Kafka, logLevel } from 'kafkajs';
 import type { TopicSpec } from '../shared/events/topic-catalog.ts';
-import { createAvroValueCodec } from '../shared/kafka/avro-value-codec.ts';
 import { createKafkaEventLog } from '../shared/kafka/kafka-event-log.ts';
 import type { KafkaConsumerTuning } from '../shared/kafka/kafka-event-log.ts';
-import {
-  createEventCodec,
-  createSchemaRegistryClient,
-  registerEventSchemas,
-} from '../shared/kafka/schema-registry.ts';
-import { ensureTopics } from '../shared/kafka/topics.ts';
-import { defaultCodec } from '../shared/kafka/value-codec.ts';
+import { prepareTopics } from '../shared/kafka/prepare-topics.ts';
 import type { ValueCodec } from '../shared/kafka/value-codec.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventLog } from '../shared/runtime/event-log.ts';
@@ -41,30 +33,13 @@ export async function preparePipeline({
   logger,
 }: PreparePipelineOptions): Promise<ValueCodec> {
   const eventSpecs = pipelineEventSpecs(topics);
-  const wanted = new Map<string, TopicSpec>();
-  for (const spec of [...eventSpecs, ...ensure]) wanted.set(spec.name, spec);
-
-  const kafka = new Kafka({
-    clientId: `${clientId}-admin`,
-    brokers: [...brokers],
-    logLevel: logLevel.NOTHING,
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const { created, drift } = await ensureTopics(admin, [...wanted.values()]);
-    if (created.length > 0) logger.info({ topics: created }, 'topics created');
-    for (const d of drift) logger.warn(d, 'topic differs from the catalogue');
-  } finally {
-    await admin.disconnect();
-  }
-
-  const registry = createSchemaRegistryClient({ url: registryUrl, clientId });
-  const registered = await registerEventSchemas(registry, eventSpecs);
-  return createAvroValueCodec({
-    eventCodec: createEventCodec({ registry, registered }),
-    specs: eventSpecs,
-    fallback: defaultCodec,
+  return prepareTopics({
+    brokers,
+    registryUrl,
+    clientId,
+    ensure: [...eventSpecs, ...ensure],
+    eventSpecs,
+    logger,
   });
 }
 

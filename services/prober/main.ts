@@ -1,15 +1,7 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '../shared/config/load-config.ts';
 import { startHealthServer } from '../shared/health/health-server.ts';
-import { createAvroValueCodec } from '../shared/kafka/avro-value-codec.ts';
 import { createKafkaEventLog } from '../shared/kafka/kafka-event-log.ts';
-import {
-  createEventCodec,
-  createSchemaRegistryClient,
-  registerEventSchemas,
-} from '../shared/kafka/schema-registry.ts';
-import { ensureTopics } from '../shared/kafka/topics.ts';
-import { defaultCodec } from '../shared/kafka/value-codec.ts';
+import { prepareTopics } from '../shared/kafka/prepare-topics.ts';
 import { createLogger } from '../shared/logger.ts';
 import { createMetricsRegistry } from '../shared/metrics/metrics-registry.ts';
 import { stopOnSignals } from '../shared/runtime/shutdown.ts';
@@ -62,27 +54,13 @@ async function main(): Promise<void> {
   const trust = await prepareProberTrust(args.caFile);
   const settings = await proberSettings(args, singBoxBin, trust);
 
-  const admin = new Kafka({
-    clientId: `prober.${args.instanceId}.admin`,
+  const codec = await prepareTopics({
     brokers,
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    const { drift } = await ensureTopics(admin, specs);
-    for (const d of drift) logger.warn(d, 'topic differs from the catalogue');
-  } finally {
-    await admin.disconnect();
-  }
-  const schemaRegistry = createSchemaRegistryClient({
-    url: registryUrl,
+    registryUrl,
     clientId: `prober.${args.instanceId}`,
-  });
-  const registered = await registerEventSchemas(schemaRegistry, eventSpecs);
-  const codec = createAvroValueCodec({
-    eventCodec: createEventCodec({ registry: schemaRegistry, registered }),
-    specs: eventSpecs,
-    fallback: defaultCodec,
+    ensure: specs,
+    eventSpecs,
+    logger,
   });
   const log = createKafkaEventLog({ brokers, clientId: `prober.${args.instanceId}`, codec, logger });
   const reaper = createCoreReaper();

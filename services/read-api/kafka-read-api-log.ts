@@ -1,17 +1,9 @@
-import { Kafka, logLevel } from 'kafkajs';
 import type { ReadApiTopics } from '../core/read-model/read-topics.ts';
 import { TOPICS } from '../shared/events/topic-catalog.ts';
 import type { TopicSpec } from '../shared/events/topic-catalog.ts';
-import { createAvroValueCodec } from '../shared/kafka/avro-value-codec.ts';
 import { createKafkaEventLog } from '../shared/kafka/kafka-event-log.ts';
+import { prepareTopics } from '../shared/kafka/prepare-topics.ts';
 import type { KafkaConsumerTuning } from '../shared/kafka/kafka-event-log.ts';
-import {
-  createEventCodec,
-  createSchemaRegistryClient,
-  registerEventSchemas,
-} from '../shared/kafka/schema-registry.ts';
-import { ensureTopics } from '../shared/kafka/topics.ts';
-import { defaultCodec } from '../shared/kafka/value-codec.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { EventLog, LogTopic } from '../shared/runtime/event-log.ts';
 
@@ -65,26 +57,13 @@ export async function openKafkaReadApiLog({
   consumer,
 }: KafkaReadApiLogOptions): Promise<EventLog> {
   const specs = readApiTopicSpecs(topics);
-  const kafka = new Kafka({
-    clientId: `${clientId}-admin`,
-    brokers: [...brokers],
-    logLevel: logLevel.NOTHING,
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const { created, drift } = await ensureTopics(admin, specs);
-    if (created.length > 0) logger.info({ topics: created }, 'topics created');
-    for (const d of drift) logger.warn(d, 'topic differs from the catalogue');
-  } finally {
-    await admin.disconnect();
-  }
-  const registry = createSchemaRegistryClient({ url: registryUrl, clientId });
-  const registered = await registerEventSchemas(registry, specs);
-  const codec = createAvroValueCodec({
-    eventCodec: createEventCodec({ registry, registered }),
-    specs,
-    fallback: defaultCodec,
+  const codec = await prepareTopics({
+    brokers,
+    registryUrl,
+    clientId,
+    ensure: specs,
+    eventSpecs: specs,
+    logger,
   });
   return createKafkaEventLog({
     brokers,
